@@ -1,0 +1,273 @@
+package dev.routelens.routing;
+
+import dev.routelens.model.MoeConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Accumulates routing statistics per layer and per class label over a stream of documents.
+ *
+ * <p>{@link #add(DocumentRouting)} reads a document's gate logits once and keeps only counters,
+ * never the logits. Per token and layer the router softmax is taken in double and the top-k
+ * experts are chosen by the {@link TopK} rule (ties to the lower index). From that:
+ *
+ * <ul>
+ *   <li><b>expert share</b>: fraction of top-k slots per expert (uniform = 1/E);
+ *   <li><b>repetition</b>: over consecutive tokens t, t+1 of the same document, how often the
+ *       first choice is equal (random {@link #randomBaselineTop1}) and how often the top-k sets
+ *       intersect (random {@link #randomBaselineEither}); pairs never cross documents;
+ *   <li><b>vocabulary specialisation</b>: per token id, uses of its most-used <em>top-1</em>
+ *       expert divided by its occurrences, averaged (unweighted) over the ids seen at least
+ *       {@code minTokenOccurrences} times within the class (for {@link RoutingReport#ALL_CLASSES},
+ *       the occurrences pooled over every class);
+ *   <li><b>co-activation</b>: P(j chosen | i chosen) within one token's top-k, diagonal 1;
+ *   <li><b>load balance</b>: E * sum_e f_e * P_e, f_e the fraction of top-k assignments and P_e
+ *       the mean router probability (Switch/Mixtral auxiliary-loss form; 1 when uniform);
+ *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats.
+ * </ul>
+ *
+ * <p>Memory is O(classes * L * E^2) plus, for vocabulary specialisation, L*E int counters per
+ * distinct token id per class. Not thread-safe.
+ */
+public final class RoutingMetrics {
+
+    /** Default minimum occurrences of a token id for vocabulary specialisation. */
+    public static final int DEFAULT_MIN_TOKEN_OCCURRENCES = 5;
+
+    private final int layers;
+    private final int experts;
+    private final int topK;
+    private final int minTokenOccurrences;
+    private final Map<String, ClassCounters> byLabel = new TreeMap<>();
+
+    /** Metrics for L layers, E experts, top-k, with the default minimum of 5 occurrences. */
+    public RoutingMetrics(int layers, int experts, int topK) {
+        this(layers, experts, topK, DEFAULT_MIN_TOKEN_OCCURRENCES);
+    }
+
+    public RoutingMetrics(int layers, int experts, int topK, int minTokenOccurrences) {
+        if (layers < 1 || experts < 1) {
+            throw new IllegalArgumentException("routing metrics need layers >= 1 and experts >= 1, got "
+                    + layers + " and " + experts);
+        }
+        if (topK < 1 || topK > experts) {
+            throw new IllegalArgumentException("routing metrics: top-k " + topK + " must be between 1 and " + experts);
+        }
+        if (minTokenOccurrences < 1) {
+            throw new IllegalArgumentException("routing metrics: minimum token occurrences must be >= 1, got "
+                    + minTokenOccurrences);
+        }
+        this.layers = layers;
+        this.experts = experts;
+        this.topK = topK;
+        this.minTokenOccurrences = minTokenOccurrences;
+    }
+
+    /** Metrics sized by a model configuration (its layers, experts and top-k). */
+    public static RoutingMetrics forConfig(MoeConfig config) {
+        return new RoutingMetrics(config.numLayers(), config.numExperts(), config.topK());
+    }
+
+    /** Random-router probability that two tokens have the same first choice: 1/E. */
+    public static double randomBaselineTop1(int experts) {
+        if (experts < 1) {
+            throw new IllegalArgumentException("random baseline: experts must be >= 1, got " + experts);
+        }
+        return 1.0 / experts;
+    }
+
+    /**
+     * Random-router probability that two independent top-k sets intersect:
+     * 1 - C(E-k, k) / C(E, k); 0.4643 for E=8, k=2.
+     */
+    public static double randomBaselineEither(int experts, int topK) {
+        if (topK < 1 || topK > experts) {
+            throw new IllegalArgumentException("random baseline: top-k " + topK + " must be between 1 and " + experts);
+        }
+        // C(E-k, k) / C(E, k) = prod_{i=0}^{k-1} (E-k-i) / (E-i); zero once E-k-i <= 0.
+        double disjoint = 1;
+        for (int i = 0; i < topK; i++) {
+            disjoint *= Math.max(0, experts - topK - i) / (double) (experts - i);
+        }
+        return 1 - disjoint;
+    }
+
+    /** Counts one document's routing; its logits are not kept. */
+    public void add(DocumentRouting document) {
+        String where = "document '" + document.id() + "': ";
+        if (document.numLayers() != layers) {
+            throw new IllegalArgumentException(where + "has " + document.numLayers() + " layers, expected " + layers);
+        }
+        if (document.numExperts() != experts) {
+            throw new IllegalArgumentException(where + "has " + document.numExperts() + " experts, expected " + experts);
+        }
+        if (RoutingReport.ALL_CLASSES.equals(document.label())) {
+            throw new IllegalArgumentException(where + "label '" + RoutingReport.ALL_CLASSES + "' is reserved for the pooled rows");
+        }
+        ClassCounters counters = byLabel.computeIfAbsent(document.label(), label -> new ClassCounters(layers, experts));
+        float[][][] logits = document.gateLogits(); // [L][T][E]
+        int tokens = document.numTokens();
+        double[] probabilities = new double[experts]; // [E]
+        int[][] previous = new int[layers][topK]; // [L][k]
+        int[][] current = new int[layers][topK]; // [L][k]
+        for (int t = 0; t < tokens; t++) {
+            int[] top1ByLayer = counters.tokenTop1.computeIfAbsent(document.tokenIds()[t], id -> new int[layers * experts]); // [L*E]
+            for (int layer = 0; layer < layers; layer++) {
+                TopK.softmax(logits[layer][t], probabilities);
+                int[] chosen = current[layer]; // [k]
+                TopK.indices(probabilities, topK, chosen);
+                counters.entropySum[layer] += TopK.entropy(probabilities);
+                double[] probabilitySum = counters.probabilitySum[layer]; // [E]
+                for (int e = 0; e < experts; e++) {
+                    probabilitySum[e] += probabilities[e];
+                }
+                long[][] coCounts = counters.coCounts[layer]; // [E][E]
+                for (int from : chosen) {
+                    counters.slotCounts[layer][from]++;
+                    for (int to : chosen) {
+                        coCounts[from][to]++;
+                    }
+                }
+                int index = layer * experts + chosen[0];
+                top1ByLayer[index] = Math.incrementExact(top1ByLayer[index]);
+                if (t > 0) {
+                    int[] before = previous[layer]; // [k]
+                    if (before[0] == chosen[0]) {
+                        counters.sameTop1[layer]++;
+                    }
+                    if (TopK.intersects(before, chosen)) {
+                        counters.intersecting[layer]++;
+                    }
+                }
+            }
+            int[][] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        counters.documents++;
+        counters.tokens += tokens;
+        counters.pairs += tokens - 1;
+    }
+
+    /** Class labels seen so far, sorted. */
+    public List<String> classLabels() {
+        return List.copyOf(byLabel.keySet());
+    }
+
+    /**
+     * The metrics so far: for every class label (sorted) and then for all classes pooled
+     * ({@link RoutingReport#ALL_CLASSES}), one row per layer.
+     */
+    public RoutingReport report() {
+        List<LayerClassMetrics> rows = new ArrayList<>();
+        ClassCounters pooled = new ClassCounters(layers, experts);
+        for (Map.Entry<String, ClassCounters> entry : byLabel.entrySet()) {
+            rows.addAll(entry.getValue().metrics(entry.getKey(), topK, minTokenOccurrences));
+            pooled.addAll(entry.getValue());
+        }
+        rows.addAll(pooled.metrics(RoutingReport.ALL_CLASSES, topK, minTokenOccurrences));
+        return new RoutingReport(layers, experts, topK, minTokenOccurrences,
+                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows);
+    }
+
+    /** Counters of one class label. */
+    private static final class ClassCounters {
+        private final int layers;
+        private final int experts;
+        long documents;
+        long tokens;
+        long pairs;
+        final long[][] slotCounts; // [L][E]
+        final double[][] probabilitySum; // [L][E]
+        final double[] entropySum; // [L]
+        final long[] sameTop1; // [L]
+        final long[] intersecting; // [L]
+        final long[][][] coCounts; // [L][E][E]
+        /** Token id -> top-1 counts per layer and expert. */
+        final Map<Integer, int[]> tokenTop1 = new HashMap<>(); // id -> [L*E]
+
+        ClassCounters(int layers, int experts) {
+            this.layers = layers;
+            this.experts = experts;
+            slotCounts = new long[layers][experts];
+            probabilitySum = new double[layers][experts];
+            entropySum = new double[layers];
+            sameTop1 = new long[layers];
+            intersecting = new long[layers];
+            coCounts = new long[layers][experts][experts];
+        }
+
+        void addAll(ClassCounters other) {
+            documents += other.documents;
+            tokens += other.tokens;
+            pairs += other.pairs;
+            for (int layer = 0; layer < layers; layer++) {
+                entropySum[layer] += other.entropySum[layer];
+                sameTop1[layer] += other.sameTop1[layer];
+                intersecting[layer] += other.intersecting[layer];
+                for (int e = 0; e < experts; e++) {
+                    slotCounts[layer][e] += other.slotCounts[layer][e];
+                    probabilitySum[layer][e] += other.probabilitySum[layer][e];
+                    for (int to = 0; to < experts; to++) {
+                        coCounts[layer][e][to] += other.coCounts[layer][e][to];
+                    }
+                }
+            }
+            for (Map.Entry<Integer, int[]> entry : other.tokenTop1.entrySet()) {
+                int[] mine = tokenTop1.computeIfAbsent(entry.getKey(), id -> new int[layers * experts]); // [L*E]
+                int[] theirs = entry.getValue(); // [L*E]
+                for (int i = 0; i < mine.length; i++) {
+                    mine[i] = Math.addExact(mine[i], theirs[i]);
+                }
+            }
+        }
+
+        List<LayerClassMetrics> metrics(String label, int topK, int minTokenOccurrences) {
+            List<LayerClassMetrics> rows = new ArrayList<>(layers);
+            for (int layer = 0; layer < layers; layer++) {
+                double[] share = new double[experts]; // [E]
+                double[] meanProbability = new double[experts]; // [E]
+                double loadBalance = 0;
+                for (int e = 0; e < experts; e++) {
+                    share[e] = ratio(slotCounts[layer][e], (double) tokens * topK);
+                    meanProbability[e] = ratio(probabilitySum[layer][e], tokens);
+                    loadBalance += share[e] * meanProbability[e];
+                }
+                double[][] coActivation = new double[experts][experts]; // [E][E]
+                for (int from = 0; from < experts; from++) {
+                    long chosen = coCounts[layer][from][from];
+                    for (int to = 0; to < experts; to++) {
+                        coActivation[from][to] = from == to ? 1.0 : ratio(coCounts[layer][from][to], chosen);
+                    }
+                }
+                double specialisationSum = 0;
+                int specialisedIds = 0;
+                for (int[] counts : tokenTop1.values()) { // [L*E]
+                    long occurrences = 0;
+                    int mostUsed = 0;
+                    for (int e = 0; e < experts; e++) {
+                        int count = counts[layer * experts + e];
+                        occurrences += count;
+                        mostUsed = Math.max(mostUsed, count);
+                    }
+                    if (occurrences >= minTokenOccurrences) {
+                        specialisationSum += mostUsed / (double) occurrences;
+                        specialisedIds++;
+                    }
+                }
+                rows.add(new LayerClassMetrics(label, layer, documents, tokens, pairs, share, meanProbability,
+                        ratio(sameTop1[layer], pairs), ratio(intersecting[layer], pairs),
+                        ratio(specialisationSum, specialisedIds), specialisedIds, coActivation,
+                        tokens == 0 ? Double.NaN : experts * loadBalance, ratio(entropySum[layer], tokens)));
+            }
+            return rows;
+        }
+
+        private static double ratio(double numerator, double denominator) {
+            return denominator == 0 ? Double.NaN : numerator / denominator;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.routelens.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * Routing metrics for every (class label, layer), with the random-router baselines, exportable to
+ * CSV and JSON. Made by {@link RoutingMetrics#report()}.
+ *
+ * @param numLayers L
+ * @param numExperts E
+ * @param topK k
+ * @param minTokenOccurrences minimum occurrences of a token id for vocabulary specialisation
+ * @param randomBaselineTop1 1/E
+ * @param randomBaselineEither 1 - C(E-k, k) / C(E, k)
+ * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for layers 0..L-1
+ */
+public record RoutingReport(
+        int numLayers,
+        int numExperts,
+        int topK,
+        int minTokenOccurrences,
+        double randomBaselineTop1,
+        double randomBaselineEither,
+        List<LayerClassMetrics> rows) {
+
+    /** The class label of the rows that pool every document. */
+    public static final String ALL_CLASSES = "(all)";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public RoutingReport {
+        if (numLayers < 1 || numExperts < 1 || topK < 1 || topK > numExperts || minTokenOccurrences < 1) {
+            throw new IllegalArgumentException("routing report: invalid sizes L=" + numLayers + " E=" + numExperts
+                    + " k=" + topK + " min occurrences=" + minTokenOccurrences);
+        }
+        rows = List.copyOf(rows);
+        for (LayerClassMetrics row : rows) {
+            if (row.numExperts() != numExperts || row.layer() >= numLayers) {
+                throw new IllegalArgumentException("routing report: row of class '" + row.label() + "' layer "
+                        + row.layer() + " does not fit L=" + numLayers + " E=" + numExperts);
+            }
+        }
+    }
+
+    /** Class labels in row order, {@link #ALL_CLASSES} included. */
+    public List<String> classLabels() {
+        Set<String> labels = new LinkedHashSet<>();
+        for (LayerClassMetrics row : rows) {
+            labels.add(row.label());
+        }
+        return List.copyOf(labels);
+    }
+
+    /** The row of {@code label} at {@code layer}. */
+    public LayerClassMetrics row(String label, int layer) {
+        for (LayerClassMetrics row : rows) {
+            if (row.label().equals(label) && row.layer() == layer) {
+                return row;
+            }
+        }
+        throw new IllegalArgumentException("routing report has no row for class '" + label + "' layer " + layer);
+    }
+
+    /** Header of {@link #writeMetricsCsv}: class, layer, counts, scalar metrics, expert_0.. */
+    public List<String> metricsHeader() {
+        List<String> header = new ArrayList<>(List.of("class", "layer", "documents", "tokens", "token_pairs",
+                "repetition_top1", "repetition_either", "vocab_specialisation", "vocab_ids",
+                "load_balance", "entropy_nats"));
+        for (int e = 0; e < numExperts; e++) {
+            header.add("expert_" + e);
+        }
+        return header;
+    }
+
+    /** One row per (class, layer); expert_e columns hold the expert share. */
+    public void writeMetricsCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(metricsHeader().toArray(String[]::new))
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerClassMetrics row : rows) {
+                    List<Object> values = new ArrayList<>(List.of(row.label(), row.layer(), row.documents(),
+                            row.tokens(), row.tokenPairs(), row.repetitionTop1(), row.repetitionEither(),
+                            row.vocabularySpecialisation(), row.vocabularyIds(), row.loadBalance(), row.entropy()));
+                    for (double share : row.expertShare()) {
+                        values.add(share);
+                    }
+                    printer.printRecord(values);
+                }
+            }
+        });
+    }
+
+    /** Co-activation in long form: class, layer, from_expert, to_expert, p = P(to | from). */
+    public void writeCoActivationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "layer", "from_expert", "to_expert", "p")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerClassMetrics row : rows) {
+                    for (int from = 0; from < numExperts; from++) {
+                        for (int to = 0; to < numExperts; to++) {
+                            printer.printRecord(row.label(), row.layer(), from, to, row.coActivation()[from][to]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The whole report as indented JSON; NaN values are written as the string "NaN". */
+    public void writeJson(Path file) throws IOException {
+        AtomicFiles.write(file, writer -> JSON.writeValue(writer, this));
+    }
+
+    /** Reads a report written by {@link #writeJson}. */
+    public static RoutingReport readJson(Path file) throws IOException {
+        try (var reader = Files.newBufferedReader(file)) {
+            return JSON.readValue(reader, RoutingReport.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot read routing report " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
