@@ -73,23 +73,41 @@ public final class ExpertChoice {
         return vector;
     }
 
-    /** Per-layer sums over tokens of gate logits [L][t][E] (a whole document or a chunk); [L][E]. */
-    public static double[][] logitSums(float[][][] gateLogits) {
-        int layers = gateLogits.length;
-        int experts = layers == 0 || gateLogits[0].length == 0 ? 0 : gateLogits[0][0].length;
-        double[][] sums = new double[layers][experts]; // [L][E]
-        for (int layer = 0; layer < layers; layer++) {
-            for (float[] row : gateLogits[layer]) { // [E]
-                if (row.length != experts) {
-                    throw new IllegalArgumentException("logit sums: layer " + layer + " has a row of "
-                            + row.length + " experts, expected " + experts);
+    /** Per-layer sums over tokens of a document's gate logits; [L][E]. */
+    public static double[][] logitSums(DocumentRouting document) {
+        double[][] sums = new double[document.numLayers()][document.numExperts()]; // [L][E]
+        addLogitSums(sums, document.gateLogits());
+        return sums;
+    }
+
+    /**
+     * Adds the per-layer token sums of a chunk of gate logits [L][t][E] (t may be 0) to
+     * {@code sums} [L][E]. Summing every chunk of a document and calling {@link #fromLogitSums}
+     * gives the document's vector.
+     */
+    public static void addLogitSums(double[][] sums, float[][][] chunk) {
+        if (chunk == null || chunk.length != sums.length) {
+            throw new IllegalArgumentException("gate-logit chunk has " + (chunk == null ? 0 : chunk.length)
+                    + " layers, expected " + sums.length);
+        }
+        for (int layer = 0; layer < sums.length; layer++) {
+            double[] total = sums[layer]; // [E]
+            float[][] rows = chunk[layer]; // [t][E]
+            for (int t = 0; t < rows.length; t++) {
+                float[] row = rows[t]; // [E]
+                if (row.length != total.length) {
+                    throw new IllegalArgumentException("gate-logit chunk: layer " + layer + " token " + t + " has "
+                            + row.length + " experts, expected " + total.length);
                 }
-                for (int e = 0; e < experts; e++) {
-                    sums[layer][e] += row[e];
+                for (int e = 0; e < row.length; e++) {
+                    if (!Float.isFinite(row[e])) {
+                        throw new IllegalArgumentException("gate-logit chunk: layer " + layer + " token " + t
+                                + " expert " + e + " is " + row[e]);
+                    }
+                    total[e] += row[e];
                 }
             }
         }
-        return sums;
     }
 
     /** Column names L0E0, L0E1, ..., L{L-1}E{E-1}, matching the layer-major vector order. */
