@@ -96,8 +96,8 @@ public final class Attention {
             NDArray wq = tmp.create(q, new Shape(qRows, hidden));
             NDArray wk = tmp.create(k, new Shape(kvRows, hidden));
             NDArray wv = tmp.create(v, new Shape(kvRows, hidden));
-            NDArray fused = wq.concat(wk, 0).concat(wv, 0).transpose().toType(dtype, true); // [H, (h+2g)*D]
-            NDArray wo = tmp.create(o, new Shape(hidden, qRows)).transpose().toType(dtype, true); // [h*D, H]
+            NDArray fused = wq.concat(wk, 0).concat(wv, 0).transpose().toType(dtype, false).duplicate(); // [H, (h+2g)*D]
+            NDArray wo = tmp.create(o, new Shape(hidden, qRows)).transpose().toType(dtype, false).duplicate(); // [h*D, H]
             fused.attach(manager);
             wo.attach(manager);
             return new Attention(fused, wo, c);

@@ -107,9 +107,13 @@ public final class MoeTransformer implements AutoCloseable {
         return cast;
     }
 
+    /**
+     * A transposed copy in torch-owned memory. (DJL's create(float[]) wraps a Java buffer, and a
+     * same-dtype toType is no copy: the weight would die with the temporary manager.)
+     */
     private static NDArray transposed(NDManager manager, float[] data, Shape shape, DataType dt) {
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray t = tmp.create(data, shape).transpose().toType(dt, true);
+            NDArray t = tmp.create(data, shape).transpose().toType(dt, false).duplicate();
             t.attach(manager);
             return t;
         }

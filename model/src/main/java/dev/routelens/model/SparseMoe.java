@@ -208,8 +208,8 @@ public final class SparseMoe {
         try (NDManager tmp = manager.newSubManager()) {
             NDArray a = tmp.create(w1, new Shape(f, hidden));
             NDArray b = tmp.create(w3, new Shape(f, hidden));
-            NDArray w13 = a.concat(b, 0).transpose().toType(dtype, true);          // [H, 2F]
-            NDArray w2t = tmp.create(w2, new Shape(hidden, f)).transpose().toType(dtype, true); // [F, H]
+            NDArray w13 = a.concat(b, 0).transpose().toType(dtype, false).duplicate();          // [H, 2F]
+            NDArray w2t = tmp.create(w2, new Shape(hidden, f)).transpose().toType(dtype, false).duplicate(); // [F, H]
             w13.attach(manager);
             w2t.attach(manager);
             return new NDArray[] {w13, w2t};

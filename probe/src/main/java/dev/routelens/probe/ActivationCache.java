@@ -1,0 +1,61 @@
+package dev.routelens.probe;
+
+import dev.routelens.model.ForwardResult;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What {@link Probe#runWithCache} captured: per document, hook name -> tensor, with no padding
+ * rows, plus the forward pass's NLL.
+ */
+public final class ActivationCache {
+    private final List<Map<String, CapturedTensor>> perDocument;
+    private final ForwardResult result;
+
+    ActivationCache(List<Map<String, CapturedTensor>> perDocument, ForwardResult result) {
+        this.perDocument = perDocument;
+        this.result = result;
+    }
+
+    /** Number of documents. */
+    public int size() {
+        return perDocument.size();
+    }
+
+    /** The tensor captured at {@code name} for document {@code doc}. */
+    public CapturedTensor get(int doc, String name) {
+        CapturedTensor t = perDocument.get(doc).get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("nothing captured at '" + name + "' for document " + doc
+                    + " (captured: " + names(doc) + ")");
+        }
+        return t;
+    }
+
+    /** Whether {@code name} was captured for document {@code doc}. */
+    public boolean has(int doc, String name) {
+        return perDocument.get(doc).containsKey(name);
+    }
+
+    /** Names captured for document {@code doc}, in forward order. */
+    public Set<String> names(int doc) {
+        return Collections.unmodifiableSet(perDocument.get(doc).keySet());
+    }
+
+    /** All tensors of document {@code doc}. */
+    public Map<String, CapturedTensor> document(int doc) {
+        return Collections.unmodifiableMap(perDocument.get(doc));
+    }
+
+    /** Per-document NLL of the run. */
+    public ForwardResult result() {
+        return result;
+    }
+
+    static Map<String, CapturedTensor> newDocumentMap() {
+        return new LinkedHashMap<>();
+    }
+}

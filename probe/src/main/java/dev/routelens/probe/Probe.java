@@ -1,0 +1,224 @@
+package dev.routelens.probe;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.routelens.model.ForwardHooks;
+import dev.routelens.model.ForwardResult;
+import dev.routelens.model.HookSite;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.TokenBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * Capture and intervention on a model. Hooks at a site run in registration order (scoped hooks
+ * first, then the run's own), and a capture sees the tensor after them: what the model uses.
+ */
+public final class Probe {
+    /** Default batch limits: padded tokens and documents per forward pass. */
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+    public static final int DEFAULT_MAX_DOCUMENTS = 32;
+
+    private record Registration(Predicate<String> matcher, Hook hook) {
+    }
+
+    private final MoeTransformer model;
+    private final List<Registration> scoped = new CopyOnWriteArrayList<>();
+    private int maxTokens = DEFAULT_MAX_TOKENS;
+    private int maxDocuments = DEFAULT_MAX_DOCUMENTS;
+
+    public Probe(MoeTransformer model) {
+        this.model = model;
+    }
+
+    public MoeTransformer model() {
+        return model;
+    }
+
+    /** Sets the batch limits used by the verbs. */
+    public Probe batchLimits(int maxTokens, int maxDocuments) {
+        BatchPlan.of(List.of(), maxTokens, maxDocuments);
+        this.maxTokens = maxTokens;
+        this.maxDocuments = maxDocuments;
+        return this;
+    }
+
+    /**
+     * Registers hooks (name or glob -> hook) for every run until the returned scope closes.
+     * They are global state of this probe while registered.
+     */
+    public HookScope hooks(Map<String, Hook> hooks) {
+        List<Registration> added = registrations(hooks);
+        scoped.addAll(added);
+        return new HookScope(() -> scoped.removeAll(added));
+    }
+
+    /** Number of scoped hooks registered now (0 once every scope has closed). */
+    public int activeHookCount() {
+        return scoped.size();
+    }
+
+    /** Captures the tensors whose names pass {@code filter}, per document, with no padding. */
+    public ActivationCache runWithCache(List<int[]> docs, Predicate<String> filter) {
+        return runWithCache(docs, filter, Map.of(), true);
+    }
+
+    /** Captures under extra hooks for this run only. */
+    public ActivationCache runWithCache(List<int[]> docs, Predicate<String> filter, Map<String, Hook> hooks, boolean nll) {
+        List<Map<String, CapturedTensor>> perDoc = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            perDoc.add(null);
+        }
+        double[] sums = new double[docs.size()];
+        int[] counts = new int[docs.size()];
+        forEachDocument(docs, filter, hooks, nll, (doc, captured, nllSum, nllCount) -> {
+            perDoc.set(doc, captured);
+            sums[doc] = nllSum;
+            counts[doc] = nllCount;
+        });
+        return new ActivationCache(perDoc, new ForwardResult(sums, counts));
+    }
+
+    /** Runs with hooks that may replace tensors; returns per-document NLL. */
+    public ForwardResult runWithHooks(List<int[]> docs, Map<String, Hook> hooks) {
+        return runWithCache(docs, name -> false, hooks, true).result();
+    }
+
+    /**
+     * The streaming form of both verbs: runs length-bucketed batches and hands each document's
+     * captures to {@code sink} as soon as its batch is done, so memory stays flat over any corpus.
+     */
+    public void forEachDocument(List<int[]> docs, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
+                                DocumentSink sink) {
+        List<Registration> runHooks = registrations(hooks);
+        BatchPlan plan = BatchPlan.of(docs, maxTokens, maxDocuments);
+        for (int[] members : plan.batches()) {
+            List<int[]> batchDocs = new ArrayList<>(members.length);
+            for (int i : members) {
+                batchDocs.add(docs.get(i));
+            }
+            TokenBatch batch = new TokenBatch(batchDocs);
+            Dispatcher dispatcher = new Dispatcher(runHooks, filter);
+            ForwardResult result = model.forward(batch, dispatcher, nll);
+            for (int b = 0; b < members.length; b++) {
+                sink.accept(members[b], dispatcher.split(batch, b), result.nllSum()[b], result.nllCount()[b]);
+            }
+        }
+    }
+
+    private static List<Registration> registrations(Map<String, Hook> hooks) {
+        List<Registration> out = new ArrayList<>();
+        for (Map.Entry<String, Hook> e : hooks.entrySet()) {
+            out.add(new Registration(NameFilter.of(e.getKey()), e.getValue()));
+        }
+        return out;
+    }
+
+    /** The ForwardHooks the model sees during one batch. */
+    private final class Dispatcher implements ForwardHooks {
+        private record Packed(long[] shape, float[] floats, long[] longs, long[] rows) {
+        }
+
+        private final List<Registration> runHooks;
+        private final Predicate<String> filter;
+        private final Map<String, Boolean> wanted = new HashMap<>();
+        private final Map<String, Packed> captured = new LinkedHashMap<>();
+
+        Dispatcher(List<Registration> runHooks, Predicate<String> filter) {
+            this.runHooks = runHooks;
+            this.filter = filter;
+        }
+
+        @Override
+        public boolean wants(String name) {
+            return wanted.computeIfAbsent(name, n -> filter.test(n)
+                    || scoped.stream().anyMatch(r -> r.matcher.test(n))
+                    || runHooks.stream().anyMatch(r -> r.matcher.test(n)));
+        }
+
+        @Override
+        public NDArray apply(HookSite site, NDArray tensor) {
+            NDArray current = tensor;
+            for (List<Registration> list : List.of(scoped, runHooks)) {
+                for (Registration r : list) {
+                    if (r.matcher.test(site.name())) {
+                        NDArray replaced = r.hook.apply(current, site);
+                        if (replaced != null) {
+                            current = replaced;
+                        }
+                    }
+                }
+            }
+            if (filter.test(site.name())) {
+                long[] shape = current.getShape().getShape();
+                boolean integral = current.getDataType().isInteger();
+                float[] f = null;
+                long[] l = null;
+                if (integral) {
+                    l = current.getDataType() == DataType.INT64 ? current.toLongArray()
+                            : current.toType(DataType.INT64, false).toLongArray();
+                } else {
+                    f = current.getDataType() == DataType.FLOAT32 ? current.toFloatArray()
+                            : current.toType(DataType.FLOAT32, false).toFloatArray();
+                }
+                captured.put(site.name(), new Packed(shape, f, l, site.rows()));
+            }
+            return current == tensor ? null : current;
+        }
+
+        /** Document b's rows of every captured tensor. */
+        Map<String, CapturedTensor> split(TokenBatch batch, int b) {
+            Map<String, CapturedTensor> out = ActivationCache.newDocumentMap();
+            int from = batch.offset(b);
+            int to = from + batch.length(b);
+            for (Map.Entry<String, Packed> e : captured.entrySet()) {
+                Packed p = e.getValue();
+                long width = 1;
+                for (int i = 1; i < p.shape.length; i++) {
+                    width *= p.shape[i];
+                }
+                int[] positions = null;
+                int rowFrom;
+                int rowTo;
+                if (p.rows == null) {
+                    rowFrom = from;
+                    rowTo = to;
+                } else {
+                    rowFrom = lowerBound(p.rows, from);
+                    rowTo = lowerBound(p.rows, to);
+                    positions = new int[rowTo - rowFrom];
+                    for (int r = rowFrom; r < rowTo; r++) {
+                        positions[r - rowFrom] = (int) (p.rows[r] - from);
+                    }
+                }
+                long[] shape = p.shape.clone();
+                shape[0] = rowTo - rowFrom;
+                int a = (int) (rowFrom * width);
+                int z = (int) (rowTo * width);
+                out.put(e.getKey(), new CapturedTensor(e.getKey(), shape,
+                        p.floats == null ? null : java.util.Arrays.copyOfRange(p.floats, a, z),
+                        p.longs == null ? null : java.util.Arrays.copyOfRange(p.longs, a, z), positions));
+            }
+            return out;
+        }
+
+        private static int lowerBound(long[] sorted, long key) {
+            int lo = 0;
+            int hi = sorted.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (sorted[mid] < key) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.routelens.probe;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.Precision;
+import dev.routelens.model.RandomWeights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ProbeTest {
+    static final MoeConfig CONFIG = new MoeConfig("mixtral", 50, 32, 3, 4, 2, 40, 8, 2, 1e-6, 10000, 64, false, 1, 2);
+    static MoeTransformer model;
+    static List<int[]> docs;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = MoeTransformer.create(CONFIG, new RandomWeights(1, 0.3), Device.cpu(), Precision.F32);
+        Random r = new Random(2);
+        docs = new ArrayList<>();
+        for (int len : new int[] {12, 3, 20, 7}) {
+            int[] d = new int[len];
+            for (int i = 0; i < len; i++) {
+                d[i] = r.nextInt(CONFIG.vocabSize());
+            }
+            docs.add(d);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void cachePerDocumentHasNoPaddingAndMatchesSingleRuns() {
+        Probe probe = new Probe(model);
+        ActivationCache cache = probe.runWithCache(docs, NameFilter.of("layers.*.moe.gate"));
+        for (int b = 0; b < docs.size(); b++) {
+            ActivationCache alone = probe.runWithCache(List.of(docs.get(b)), NameFilter.of("layers.*.moe.gate"));
+            for (int l = 0; l < CONFIG.numLayers(); l++) {
+                CapturedTensor t = cache.get(b, HookPoints.gate(l));
+                assertArrayEquals(new long[] {docs.get(b).length, CONFIG.numExperts()}, t.shape());
+                float[] a = alone.get(0, HookPoints.gate(l)).floats();
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(a[i], t.floats()[i], 1e-5);
+                }
+            }
+            assertEquals(alone.result().meanNll(0), cache.result().meanNll(b), 1e-5);
+        }
+    }
+
+    @Test
+    void capturingChangesNoOutputBitForBit() {
+        Probe probe = new Probe(model);
+        ActivationCache logitsOnly = probe.runWithCache(docs, NameFilter.of("logits"));
+        ActivationCache everything = probe.runWithCache(docs, NameFilter.all());
+        for (int b = 0; b < docs.size(); b++) {
+            assertArrayEquals(logitsOnly.get(b, "logits").floats(), everything.get(b, "logits").floats());
+            assertEquals(logitsOnly.result().nllSum()[b], everything.result().nllSum()[b]);
+        }
+        assertTrue(everything.names(0).containsAll(List.of("embed", "layers.0.attn.out", "layers.2.resid.post",
+                "layers.1.moe.topk", "final.norm")));
+    }
+
+    @Test
+    void expertOutputsCarryTheirTokenPositions() {
+        Probe probe = new Probe(model);
+        ActivationCache cache = probe.runWithCache(docs, NameFilter.of("layers.1.moe.*"));
+        for (int b = 0; b < docs.size(); b++) {
+            int[][] topk = cache.get(b, HookPoints.topk(1)).intMatrix();
+            for (int j = 0; j < CONFIG.numExperts(); j++) {
+                List<Integer> expected = new ArrayList<>();
+                for (int t = 0; t < topk.length; t++) {
+                    if (topk[t][0] == j || topk[t][1] == j) {
+                        expected.add(t);
+                    }
+                }
+                String name = HookPoints.expertOut(1, j);
+                int[] got = cache.has(b, name) ? cache.get(b, name).positions() : new int[0];
+                assertEquals(expected, Arrays.stream(got).boxed().toList(), "doc " + b + " expert " + j);
+            }
+        }
+    }
+
+    @Test
+    void scopedHooksInterveneAndVanishOnClose() {
+        Probe probe = new Probe(model);
+        double base = probe.runWithHooks(docs, Map.of()).meanNll();
+        try (HookScope scope = probe.hooks(Map.of("layers.*.moe.out", (t, site) -> t.zerosLike()))) {
+            assertEquals(1, probe.activeHookCount());
+            double zeroed = probe.runWithHooks(docs, Map.of()).meanNll();
+            assertNotEquals(base, zeroed);
+        }
+        assertEquals(0, probe.activeHookCount());
+        assertEquals(base, probe.runWithHooks(docs, Map.of()).meanNll());
+    }
+
+    @Test
+    void batchPlanBucketsByLength() {
+        List<int[]> mixed = new ArrayList<>();
+        for (int len : new int[] {100, 3, 98, 4, 101, 5}) {
+            mixed.add(new int[len]);
+        }
+        BatchPlan plan = BatchPlan.of(mixed, 210, 8);
+        assertEquals(3, plan.batches().size());
+        assertTrue(plan.paddingFraction() < 0.1, "padding " + plan.paddingFraction());
+        assertTrue(NameFilter.of("layers.*.moe.gate").test("layers.12.moe.gate"));
+        assertTrue(!NameFilter.of("layers.*.moe.gate").test("layers.12.moe.gate2"));
+    }
+}
