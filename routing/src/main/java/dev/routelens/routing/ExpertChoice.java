@@ -34,13 +34,13 @@ public final class ExpertChoice {
      * {@link Variant#TOPK_FREQUENCY} only but must lie in [1, E] for every variant.
      */
     public static double[] vector(DocumentRouting document, Variant variant, int topK) {
-        Accumulator accumulator = new Accumulator(document.numLayers(), document.numExperts(), variant, topK);
         try {
-            accumulator.add(document.gateLogits());
+            return new Accumulator(document.numLayers(), document.numExperts(), variant, topK)
+                    .add(document.gateLogits())
+                    .vector();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("document '" + document.id() + "': " + e.getMessage(), e);
         }
-        return accumulator.vector();
     }
 
     /**

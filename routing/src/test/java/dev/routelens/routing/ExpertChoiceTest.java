@@ -133,7 +133,7 @@ class ExpertChoiceTest {
     void badInputsAreRejectedWithAReason() {
         IllegalArgumentException topK = assertThrows(IllegalArgumentException.class,
                 () -> ExpertChoice.vector(tiny(), Variant.TOPK_FREQUENCY, 5));
-        assertTrue(topK.getMessage().contains("top-k 5"), topK.getMessage());
+        assertTrue(topK.getMessage().contains("'tiny'") && topK.getMessage().contains("top-k 5"), topK.getMessage());
         IllegalArgumentException sums = assertThrows(IllegalArgumentException.class,
                 () -> ExpertChoice.fromLogitSums(new double[][] {{0, 1}, {Double.NaN, 0}}));
         assertTrue(sums.getMessage().contains("layer 1 expert 0"), sums.getMessage());
