@@ -1,0 +1,162 @@
+package dev.routelens.samples;
+
+import dev.routelens.model.InputKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.openscience.cdk.exception.InvalidSmilesException;
+import org.openscience.cdk.silent.SilentChemObjectBuilder;
+import org.openscience.cdk.smiles.SmilesParser;
+
+/**
+ * Validates records as the format readers hand them over, keeps the good ones and turns each bad one
+ * into a {@link SampleError}. Ids are unique across everything one collector sees; the first valid
+ * record with an id wins. Holds one CDK parser for all SMILES.
+ */
+final class SampleCollector {
+    /** IUPAC one-letter amino-acid codes: the 20 standard ones plus B, Z, X, U (Sec) and O (Pyl). */
+    static final String PROTEIN_ALPHABET = "ACDEFGHIKLMNPQRSTVWYBZXUO";
+
+    private final SmilesParser smilesParser = new SmilesParser(SilentChemObjectBuilder.getInstance());
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<SampleError> errors = new ArrayList<>();
+    private final Map<String, String> firstSeenAt = new HashMap<>();
+
+    /** Records a problem that is not tied to one well-formed record (a bad line, a bad header). */
+    void reject(String file, long line, String id, String reason) {
+        errors.add(new SampleError(file, line, id, reason));
+    }
+
+    void reject(String file, DecodedLine line) {
+        reject(file, line.number(), "", line.problem());
+    }
+
+    /**
+     * Validates one record and keeps it or records why not.
+     *
+     * @param kind the kind as written, or null for text
+     * @param source where it came from, or null for {@code file:line}
+     */
+    void accept(String file, long line, String id, String label, String kind, String text, String source) {
+        String cleanId = id == null ? "" : id.strip();
+        String reason = problem(cleanId, label, kind, text);
+        if (reason != null) {
+            reject(file, line, cleanId, reason);
+            return;
+        }
+        InputKind inputKind = kind == null || kind.isBlank() ? InputKind.TEXT : InputKind.parse(kind);
+        String normalized = normalize(inputKind, text);
+        String kindProblem = kindProblem(inputKind, normalized);
+        if (kindProblem != null) {
+            reject(file, line, cleanId, kindProblem);
+            return;
+        }
+        String first = firstSeenAt.putIfAbsent(cleanId, file + ":" + line);
+        if (first != null) {
+            reject(file, line, cleanId, "duplicate id '" + cleanId + "' (first at " + first + ")");
+            return;
+        }
+        String origin = source == null || source.isBlank() ? file + ":" + line : source.strip();
+        samples.add(new Sample(cleanId, label.strip(), inputKind, normalized, origin));
+    }
+
+    SampleSet toSet(String source) {
+        return new SampleSet(samples, errors, source);
+    }
+
+    /** Problems that do not depend on the kind; null when there are none. */
+    private static String problem(String id, String label, String kind, String text) {
+        if (id.isEmpty()) {
+            return "missing id";
+        }
+        if (label == null || label.isBlank()) {
+            return "missing label";
+        }
+        if (kind != null && !kind.isBlank()) {
+            try {
+                InputKind.parse(kind);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        if (text == null || text.isBlank()) {
+            return "empty text";
+        }
+        String control = controlCharacter(text);
+        if (control != null) {
+            return control;
+        }
+        return longLine(text);
+    }
+
+    /** The first control character other than \n, \t and \r, described; null when there is none. */
+    static String controlCharacter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.getType(c) == Character.CONTROL && c != '\n' && c != '\t' && c != '\r') {
+                return String.format(Locale.ROOT, "control character U+%04X at character %d", (int) c, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static String longLine(String text) {
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '\n' || text.charAt(i) == '\r') {
+                if (i - start > Utf8Lines.MAX_LINE_CHARS) {
+                    return String.format(Locale.ROOT, "a line of the text is longer than %,d characters",
+                            Utf8Lines.MAX_LINE_CHARS);
+                }
+                start = i + 1;
+            }
+        }
+        return null;
+    }
+
+    private static String normalize(InputKind kind, String text) {
+        return switch (kind) {
+            case TEXT -> text;
+            case SMILES -> text.strip();
+            case PROTEIN -> text.replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
+        };
+    }
+
+    private String kindProblem(InputKind kind, String text) {
+        return switch (kind) {
+            case TEXT -> null;
+            case SMILES -> smilesProblem(text);
+            case PROTEIN -> proteinProblem(text);
+        };
+    }
+
+    private String smilesProblem(String smiles) {
+        for (int i = 0; i < smiles.length(); i++) {
+            if (Character.isWhitespace(smiles.charAt(i))) {
+                return "invalid SMILES: whitespace at character " + (i + 1);
+            }
+        }
+        try {
+            smilesParser.parseSmiles(smiles);
+            return null;
+        } catch (InvalidSmilesException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return "invalid SMILES: " + message.lines().findFirst().orElse("").strip();
+        }
+    }
+
+    /** Letters outside {@link #PROTEIN_ALPHABET}; {@code sequence} is already upper case without whitespace. */
+    static String proteinProblem(String sequence) {
+        for (int i = 0; i < sequence.length(); i++) {
+            char c = sequence.charAt(i);
+            if (PROTEIN_ALPHABET.indexOf(c) < 0) {
+                return String.format(Locale.ROOT,
+                        "protein sequence has '%s' at residue %d, outside the IUPAC alphabet %s",
+                        new String(Character.toChars(sequence.codePointAt(i))), i + 1, PROTEIN_ALPHABET);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.routelens.samples;
+
+import dev.routelens.model.InputKind;
+import java.nio.file.Path;
+
+/**
+ * A {@code .smi} file: a SMILES string a line, optionally followed by whitespace and a name, which
+ * becomes the id ({@code <file stem>-<line>} when absent). Label {@code molecules}. Blank lines, lines
+ * starting with '#' and a first line whose first word is "smiles" (a header) are skipped.
+ */
+final class SmilesFormat implements SampleFormat {
+    @Override
+    public void read(Path file, SampleCollector out) {
+        String name = file.toString();
+        String stem = stem(file);
+        Utf8Lines.read(file, line -> {
+            if (!line.ok()) {
+                out.reject(name, line);
+                return;
+            }
+            String text = line.text().strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                return;
+            }
+            String[] parts = text.split("\\s+", 2);
+            if (line.number() == 1 && parts[0].equalsIgnoreCase("smiles")) {
+                return;
+            }
+            String title = parts.length > 1 ? parts[1].strip() : "";
+            String id = title.isEmpty() ? stem + "-" + line.number() : title;
+            out.accept(name, line.number(), id, Labels.MOLECULES, InputKind.SMILES.id(), parts[0], null);
+        });
+    }
+
+    static String stem(Path file) {
+        String fileName = file.getFileName().toString();
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}

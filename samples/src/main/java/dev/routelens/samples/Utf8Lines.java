@@ -1,0 +1,136 @@
+package dev.routelens.samples;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Splits a file into lines and decodes each one as strict UTF-8 on its own, so that a bad byte
+ * sequence costs one line, not the file. Lines end at '\n'; a trailing '\r' is dropped, and so is a
+ * byte-order mark at the start of the file. A line longer than {@link #MAX_LINE_CHARS} characters is
+ * reported without being kept in memory whole.
+ */
+final class Utf8Lines {
+    /** Longest accepted line, in UTF-16 characters. */
+    static final int MAX_LINE_CHARS = 1_000_000;
+    /** A UTF-8 character takes at most 4 bytes, so more bytes than this cannot be an accepted line. */
+    private static final int MAX_LINE_BYTES = 4 * MAX_LINE_CHARS;
+
+    private Utf8Lines() {
+    }
+
+    /** Reads every line of {@code file}, in order, into {@code sink}. */
+    static void read(Path file, Consumer<DecodedLine> sink) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = Files.newInputStream(file)) {
+            LineBuffer buffer = new LineBuffer();
+            byte[] chunk = new byte[1 << 16];
+            long number = 0;
+            boolean pending = false;
+            int read;
+            while ((read = in.read(chunk)) >= 0) {
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] == '\n') {
+                        sink.accept(buffer.finish(++number, decoder));
+                        pending = false;
+                    } else {
+                        buffer.add(chunk[i]);
+                        pending = true;
+                    }
+                }
+            }
+            if (pending) {
+                sink.accept(buffer.finish(++number, decoder));
+            }
+        } catch (IOException e) {
+            throw new SampleSourceException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every line of {@code file}. */
+    static List<DecodedLine> readAll(Path file) {
+        List<DecodedLine> lines = new ArrayList<>();
+        read(file, lines::add);
+        return lines;
+    }
+
+    /** Bytes of the current line, capped at {@link #MAX_LINE_BYTES}. */
+    private static final class LineBuffer {
+        private byte[] bytes = new byte[256];
+        private int size;
+        private boolean overflow;
+
+        void add(byte value) {
+            if (overflow) {
+                return;
+            }
+            if (size == MAX_LINE_BYTES) {
+                overflow = true;
+                return;
+            }
+            if (size == bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_LINE_BYTES, bytes.length * 2));
+            }
+            bytes[size++] = value;
+        }
+
+        DecodedLine finish(long number, CharsetDecoder decoder) {
+            try {
+                if (overflow) {
+                    return tooLong(number);
+                }
+                int length = size;
+                if (length > 0 && bytes[length - 1] == '\r') {
+                    length--;
+                }
+                int start = 0;
+                if (number == 1 && length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+                        && (bytes[2] & 0xFF) == 0xBF) {
+                    start = 3;
+                }
+                return decode(number, ByteBuffer.wrap(bytes, start, length - start), decoder);
+            } finally {
+                size = 0;
+                overflow = false;
+                if (bytes.length > 1 << 16) {
+                    bytes = new byte[256];
+                }
+            }
+        }
+
+        private static DecodedLine decode(long number, ByteBuffer input, CharsetDecoder decoder) {
+            int lineStart = input.position();
+            try {
+                CharBuffer chars = decoder.reset().decode(input);
+                if (chars.length() > MAX_LINE_CHARS) {
+                    return tooLong(number);
+                }
+                return new DecodedLine(number, chars.toString(), null);
+            } catch (MalformedInputException e) {
+                int offset = input.position() - lineStart;
+                return new DecodedLine(number, null, "invalid UTF-8 (malformed byte sequence at byte " + (offset + 1)
+                        + " of the line)");
+            } catch (CharacterCodingException e) {
+                return new DecodedLine(number, null, "invalid UTF-8 (" + e.getMessage() + ")");
+            }
+        }
+
+        private static DecodedLine tooLong(long number) {
+            return new DecodedLine(number, null, String.format(java.util.Locale.ROOT,
+                    "line longer than %,d characters", MAX_LINE_CHARS));
+        }
+    }
+}
