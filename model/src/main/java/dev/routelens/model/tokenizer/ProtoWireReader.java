@@ -90,7 +90,10 @@ final class ProtoWireReader {
                 require(8);
                 position += 8;
             }
-            case LENGTH_DELIMITED -> position += readLength();
+            case LENGTH_DELIMITED -> {
+                int length = readLength(); // read before adding: readLength moves position
+                position += length;
+            }
             case FIXED32 -> {
                 require(4);
                 position += 4;

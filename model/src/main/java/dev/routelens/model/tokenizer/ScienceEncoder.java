@@ -1,0 +1,97 @@
+package dev.routelens.model.tokenizer;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes molecules and proteins SciDFM/Galactica style: {@code [BOS, start marker, one id per SMILES
+ * atom token or amino-acid letter, end marker]}. Every piece is looked up by its exact string; a piece
+ * the vocabulary lacks is refused with a message naming it and the input, never mapped to unknown.
+ */
+public final class ScienceEncoder {
+
+    private static final int SHOWN_INPUT_CHARS = 60;
+
+    private final ScienceVocabulary vocabulary;
+    private final Map<String, Integer> pieceIds;
+    private final int bosId;
+    private final String vocabularyName;
+
+    /**
+     * @param vocabulary markers and piece formats
+     * @param pieceIds exact piece string to id, added tokens included
+     * @param bosId the id put first
+     * @param vocabularyName where the vocabulary came from, for error messages
+     */
+    public ScienceEncoder(ScienceVocabulary vocabulary, Map<String, Integer> pieceIds, int bosId,
+            String vocabularyName) {
+        this.vocabulary = vocabulary;
+        this.pieceIds = Map.copyOf(pieceIds);
+        this.bosId = bosId;
+        this.vocabularyName = vocabularyName;
+    }
+
+    public ScienceVocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** Ids for a SMILES string, {@code [BOS, start, atom..., end]}. */
+    public int[] encodeSmiles(String smiles) {
+        List<String> atoms = SmilesSplitter.split(smiles);
+        int[] ids = new int[atoms.size() + 3]; // [T]
+        ids[0] = bosId;
+        ids[1] = marker(vocabulary.smilesStart(), "SMILES", smiles);
+        for (int i = 0; i < atoms.size(); i++) {
+            String piece = vocabulary.smilesPiece(atoms.get(i));
+            Integer id = pieceIds.get(piece);
+            if (id == null) {
+                throw new IllegalArgumentException("SMILES '" + abbreviate(smiles) + "': atom token '" + atoms.get(i)
+                        + "' (piece '" + piece + "') is not in the vocabulary of " + vocabularyName);
+            }
+            ids[i + 2] = id;
+        }
+        ids[ids.length - 1] = marker(vocabulary.smilesEnd(), "SMILES", smiles);
+        return ids;
+    }
+
+    /** Ids for an amino-acid sequence of upper-case IUPAC letters, {@code [BOS, start, letter..., end]}. */
+    public int[] encodeProtein(String sequence) {
+        if (sequence == null || sequence.isEmpty()) {
+            throw new IllegalArgumentException("empty protein sequence");
+        }
+        int[] ids = new int[sequence.length() + 3]; // [T]
+        ids[0] = bosId;
+        ids[1] = marker(vocabulary.proteinStart(), "protein", sequence);
+        for (int i = 0; i < sequence.length(); i++) {
+            char letter = sequence.charAt(i);
+            if (letter < 'A' || letter > 'Z') {
+                throw new IllegalArgumentException("protein '" + abbreviate(sequence) + "': '"
+                        + Character.toString(sequence.codePointAt(i)) + "' at position " + i
+                        + " is not an upper-case amino-acid letter");
+            }
+            String piece = vocabulary.proteinPiece(letter);
+            Integer id = pieceIds.get(piece);
+            if (id == null) {
+                throw new IllegalArgumentException("protein '" + abbreviate(sequence) + "': amino acid '" + letter
+                        + "' (piece '" + piece + "') is not in the vocabulary of " + vocabularyName);
+            }
+            ids[i + 2] = id;
+        }
+        ids[ids.length - 1] = marker(vocabulary.proteinEnd(), "protein", sequence);
+        return ids;
+    }
+
+    private int marker(String marker, String inputName, String input) {
+        Integer id = pieceIds.get(marker);
+        if (id == null) {
+            throw new IllegalArgumentException(inputName + " '" + abbreviate(input) + "': marker token '" + marker
+                    + "' is not in the vocabulary of " + vocabularyName);
+        }
+        return id;
+    }
+
+    /** The input as shown in messages: long sequences are cut. */
+    static String abbreviate(String input) {
+        return input.length() <= SHOWN_INPUT_CHARS ? input : input.substring(0, SHOWN_INPUT_CHARS) + "…";
+    }
+}

@@ -1,0 +1,65 @@
+package dev.routelens.model.tokenizer;
+
+import dev.routelens.model.InputKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns an input document into the token ids a model reads, and ids back into text.
+ *
+ * <p>Ids lie in {@code [0, vocabSize())}. {@link #encode} puts BOS first, as HF's LlamaTokenizer does,
+ * and adds no EOS. Implementations hold native resources: close them.
+ */
+public interface Tokenizer extends AutoCloseable {
+
+    /** Number of ids, added tokens included. */
+    int vocabSize();
+
+    int bosId();
+
+    int eosId();
+
+    /**
+     * The ids fed to the model, BOS first. Prose goes through the subword model; SMILES and proteins
+     * are wrapped in markers with one id per atom token or letter (see {@link ScienceEncoder}).
+     *
+     * @throws IllegalArgumentException naming the token and the input when the vocabulary lacks a
+     *     piece a molecule or protein needs, or when the input is not a SMILES string or sequence
+     */
+    int[] encode(String text, InputKind kind);
+
+    /** The vocabulary piece of {@code id}, as stored (SentencePiece pieces keep their {@code ▁}). */
+    String token(int id);
+
+    /**
+     * Text of {@code ids}: BOS, EOS, padding and other control tokens are dropped, added tokens appear
+     * as themselves. {@code decode(encode(text, TEXT))} gives {@code text} back.
+     *
+     * @throws IllegalArgumentException when an id is out of range
+     */
+    String decode(int[] ids);
+
+    /** Markers and piece formats used for molecules and proteins. */
+    ScienceVocabulary scienceVocabulary();
+
+    @Override
+    void close();
+
+    /**
+     * Loads the tokenizer of a model directory: {@code tokenizer.model} (SentencePiece, with HF added
+     * tokens) when present, else {@code tokenizer.json} (HF tokenizers).
+     *
+     * @throws IOException naming the directory when it has neither file
+     */
+    static Tokenizer load(Path modelDir) throws IOException {
+        if (Files.isRegularFile(modelDir.resolve(SentencePieceTokenizer.MODEL_FILE))) {
+            return SentencePieceTokenizer.load(modelDir);
+        }
+        if (Files.isRegularFile(modelDir.resolve(HfJsonTokenizer.TOKENIZER_FILE))) {
+            return HfJsonTokenizer.load(modelDir);
+        }
+        throw new IOException(modelDir + ": no " + SentencePieceTokenizer.MODEL_FILE + " or "
+                + HfJsonTokenizer.TOKENIZER_FILE + " found");
+    }
+}
