@@ -96,7 +96,7 @@ public final class Probe {
     public void forEachDocument(List<int[]> docs, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                 DocumentSink sink) {
         List<Registration> runHooks = registrations(hooks);
-        BatchPlan plan = BatchPlan.of(docs, maxTokens, maxDocuments);
+        BatchPlan plan = plan(docs);
         for (int[] members : plan.batches()) {
             List<int[]> batchDocs = new ArrayList<>(members.length);
             for (int i : members) {
@@ -109,6 +109,29 @@ public final class Probe {
                 sink.accept(members[b], dispatcher.split(batch, b), result.nllSum()[b], result.nllCount()[b]);
             }
         }
+    }
+
+    /**
+     * Runs one batch as given (no re-bucketing), optionally from layer {@code fromLayer} on a packed
+     * residual captured at {@code layers.{fromLayer}.resid.pre} (pass null and 0 for a full pass).
+     * Ablation sweeps use it to re-run only the layers an intervention reaches.
+     */
+    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
+                                 int fromLayer, float[] residual) {
+        Dispatcher dispatcher = new Dispatcher(registrations(hooks), filter);
+        ForwardResult result = residual == null
+                ? model.forward(batch, dispatcher, nll)
+                : model.forwardFrom(fromLayer, residual, batch, dispatcher, nll);
+        List<Map<String, CapturedTensor>> perDoc = new ArrayList<>(batch.size());
+        for (int b = 0; b < batch.size(); b++) {
+            perDoc.add(dispatcher.split(batch, b));
+        }
+        return new BatchCapture(batch, perDoc, result);
+    }
+
+    /** The length-bucketed batches this probe would run {@code docs} in. */
+    public BatchPlan plan(List<int[]> docs) {
+        return BatchPlan.of(docs, maxTokens, maxDocuments);
     }
 
     private static List<Registration> registrations(Map<String, Hook> hooks) {

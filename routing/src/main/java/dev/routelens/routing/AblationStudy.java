@@ -1,0 +1,178 @@
+package dev.routelens.routing;
+
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.TokenBatch;
+import dev.routelens.probe.BatchCapture;
+import dev.routelens.probe.CapturedTensor;
+import dev.routelens.probe.HookPoints;
+import dev.routelens.probe.Probe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Knocks out experts and measures, per class, the change in next-token NLL and in routing.
+ *
+ * <p>A sweep over every (layer, expert) pair can cache the residual stream: one baseline pass per
+ * batch captures {@code layers.{l}.resid.pre}, and each ablation at layer l re-runs only layers
+ * l..L-1 from it. The results equal naive full re-runs.
+ */
+public final class AblationStudy {
+    private final Probe probe;
+    private final MoeConfig config;
+
+    public AblationStudy(Probe probe) {
+        this.probe = probe;
+        this.config = probe.model().config();
+    }
+
+    /** One ablation over {@code docs}. */
+    public AblationResult run(List<LabeledTokens> docs, Ablation ablation) {
+        ablation.check(config);
+        Accumulator acc = new Accumulator(ablation, docs);
+        List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        for (int[] members : probe.plan(ids).batches()) {
+            TokenBatch batch = batchOf(ids, members);
+            BatchCapture base = probe.runBatch(batch, topkNames(0), Map.of(), true, 0, null);
+            BatchCapture ablated = probe.runBatch(batch, topkNames(0), ablation.hooks(config.topK()), true, 0, null);
+            acc.add(members, base, ablated);
+        }
+        return acc.result();
+    }
+
+    /**
+     * Every (layer, expert) pair in {@code mode} (every layer once for top-r). {@code progress}
+     * receives the number of ablated batch runs done after each one.
+     */
+    public AblationSweep sweep(List<LabeledTokens> docs, AblationMode mode, int r, boolean residualCaching,
+                               LongConsumer progress) {
+        List<Ablation> ablations = new ArrayList<>();
+        for (int l = 0; l < config.numLayers(); l++) {
+            if (mode == AblationMode.TOP_R) {
+                ablations.add(new Ablation(l, 0, mode, r));
+            } else {
+                for (int e = 0; e < config.numExperts(); e++) {
+                    ablations.add(new Ablation(l, e, mode, 0));
+                }
+            }
+        }
+        ablations.forEach(a -> a.check(config));
+        List<Accumulator> accs = ablations.stream().map(a -> new Accumulator(a, docs)).toList();
+        List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        long done = 0;
+        for (int[] members : probe.plan(ids).batches()) {
+            TokenBatch batch = batchOf(ids, members);
+            Predicate<String> baseNames = residualCaching
+                    ? topkNames(0).or(n -> n.endsWith(".resid.pre")) : topkNames(0);
+            BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
+            for (int i = 0; i < ablations.size(); i++) {
+                Ablation a = ablations.get(i);
+                BatchCapture ablated = residualCaching
+                        ? probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, a.layer(),
+                                base.packed(HookPoints.residPre(a.layer())))
+                        : probe.runBatch(batch, topkNames(0), a.hooks(config.topK()), true, 0, null);
+                accs.get(i).add(members, base, ablated);
+                progress.accept(++done);
+            }
+        }
+        return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
+                accs.stream().map(Accumulator::result).toList());
+    }
+
+    /** Ablated batch runs a sweep will make, for progress bars. */
+    public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
+        long perBatch = (long) config.numLayers() * (mode == AblationMode.TOP_R ? 1 : config.numExperts());
+        return perBatch * probe.plan(docs.stream().map(LabeledTokens::ids).toList()).batches().size();
+    }
+
+    private Predicate<String> topkNames(int fromLayer) {
+        return name -> {
+            if (!name.endsWith(".moe.topk")) {
+                return false;
+            }
+            int layer = Integer.parseInt(name.substring("layers.".length(), name.indexOf(".moe")));
+            return layer >= fromLayer;
+        };
+    }
+
+    private static TokenBatch batchOf(List<int[]> ids, int[] members) {
+        List<int[]> docs = new ArrayList<>(members.length);
+        for (int m : members) {
+            docs.add(ids.get(m));
+        }
+        return new TokenBatch(docs);
+    }
+
+    /** Per-class NLL sums and routing-shift counts for one ablation. */
+    private final class Accumulator {
+        private final Ablation ablation;
+        private final List<LabeledTokens> docs;
+        private final Map<String, double[]> nll = new LinkedHashMap<>();      // label -> {base, ablated, tokens}
+        private final Map<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[L], total[L]}
+
+        Accumulator(Ablation ablation, List<LabeledTokens> docs) {
+            this.ablation = ablation;
+            this.docs = docs;
+            for (LabeledTokens d : docs) {
+                nll.computeIfAbsent(d.label(), k -> new double[3]);
+                shift.computeIfAbsent(d.label(), k -> new long[2][config.numLayers()]);
+            }
+            nll.put(RoutingReport.ALL_CLASSES, new double[3]);
+            shift.put(RoutingReport.ALL_CLASSES, new long[2][config.numLayers()]);
+        }
+
+        void add(int[] members, BatchCapture base, BatchCapture ablated) {
+            int k = config.topK();
+            for (int b = 0; b < members.length; b++) {
+                String label = docs.get(members[b]).label();
+                for (String key : List.of(label, RoutingReport.ALL_CLASSES)) {
+                    double[] s = nll.get(key);
+                    s[0] += base.result().nllSum()[b];
+                    s[1] += ablated.result().nllSum()[b];
+                    s[2] += base.result().nllCount()[b];
+                }
+                for (int l = ablation.layer(); l < config.numLayers(); l++) {
+                    CapturedTensor before = base.perDocument().get(b).get(HookPoints.topk(l));
+                    CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(l));
+                    int tokens = before.rows();
+                    int changed = 0;
+                    for (int t = 0; t < tokens; t++) {
+                        long[] x = Arrays.copyOfRange(before.longs(), t * k, (t + 1) * k);
+                        long[] y = Arrays.copyOfRange(after.longs(), t * k, (t + 1) * k);
+                        Arrays.sort(x);
+                        Arrays.sort(y);
+                        if (!Arrays.equals(x, y)) {
+                            changed++;
+                        }
+                    }
+                    for (String key : List.of(label, RoutingReport.ALL_CLASSES)) {
+                        shift.get(key)[0][l] += changed;
+                        shift.get(key)[1][l] += tokens;
+                    }
+                }
+            }
+        }
+
+        AblationResult result() {
+            List<AblationResult.ClassNll> classes = new ArrayList<>();
+            Map<String, double[]> fractions = new LinkedHashMap<>();
+            for (Map.Entry<String, double[]> e : nll.entrySet()) {
+                double[] s = e.getValue();
+                long tokens = (long) s[2];
+                classes.add(new AblationResult.ClassNll(e.getKey(), tokens == 0 ? Double.NaN : s[0] / tokens,
+                        tokens == 0 ? Double.NaN : s[1] / tokens, tokens));
+                long[][] c = shift.get(e.getKey());
+                double[] f = new double[config.numLayers()];
+                for (int l = 0; l < f.length; l++) {
+                    f[l] = l < ablation.layer() || c[1][l] == 0 ? Double.NaN : c[0][l] / (double) c[1][l];
+                }
+                fractions.put(e.getKey(), f);
+            }
+            return new AblationResult(ablation, classes, fractions);
+        }
+    }
+}
