@@ -2,7 +2,8 @@
 # Regenerates the embedded default tokenizer: model/nano/tokenizer.model, tokenizer.vocab and
 # routelens_tokenizer.json (see model/nano/README-tokenizer.md for the design).
 # Inputs: the shared corpus (papers.jsonl, molecules.tsv, proteins.fasta; default ../shared/corpus
-# from the repository root, or $ROUTELENS_CORPUS) and samples/figure1/*.jsonl when present.
+# from the repository root, or $ROUTELENS_CORPUS) and the molecules and proteins of
+# samples/figure1/*.jsonl when present (their atoms must be in the vocabulary).
 # Deterministic: a rerun on the same inputs gives bit-identical files (single-threaded, fixed seed).
 # Usage: scripts/build-nano-tokenizer.sh   (needs apt rights if Debian's sentencepiece is missing)
 set -euo pipefail
@@ -82,12 +83,12 @@ for path in sorted(glob.glob(os.path.join(samples_dir, "*.jsonl"))):
             if not isinstance(text, str):
                 sys.exit(f"build-nano-tokenizer: {path}:{number}: no 'text' field")
             where = f"{os.path.basename(path)}:{number}"
+            # Samples add atoms and letters only: their prose would retrain BPE (and shift every prose id
+            # of the trained nano weights) whenever a sample text changes.
             if kind == "smiles":
                 molecules.append((text, where))
             elif kind == "protein":
                 proteins.append((text, where))
-            else:
-                prose.append(one_line(text))
 
 # Molecules and proteins enter only as user-defined pieces: each atom or letter is one piece whatever
 # BPE learns, and their wrapped form in train.txt would only skew the character-coverage counts.
