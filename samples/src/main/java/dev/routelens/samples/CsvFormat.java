@@ -26,8 +26,10 @@ final class CsvFormat implements SampleFormat {
         StringBuilder content = new StringBuilder();
         List<DecodedLine> lines = Utf8Lines.readAll(file);
         int[] lineStarts = new int[lines.size()];
+        boolean[] emptyLines = new boolean[lines.size()];
         for (DecodedLine line : lines) {
             lineStarts[(int) line.number() - 1] = content.length();
+            emptyLines[(int) line.number() - 1] = !line.ok() || line.text().isEmpty();
             if (line.ok()) {
                 content.append(line.text());
             } else {
@@ -62,7 +64,7 @@ final class CsvFormat implements SampleFormat {
                     return;
                 }
                 consumedLines = parser.getCurrentLineNumber();
-                long line = lineOf(lineStarts, record.getCharacterPosition());
+                long line = lineOf(lineStarts, emptyLines, record.getCharacterPosition());
                 if (record.size() < width) {
                     out.reject(name, line, field(record, columns, "id"),
                             "expected " + width + " fields, found " + record.size());
@@ -82,10 +84,17 @@ final class CsvFormat implements SampleFormat {
         return index == null || index >= record.size() ? null : record.get(index);
     }
 
-    /** 1-based line holding character {@code position} of the content. */
-    private static long lineOf(int[] lineStarts, long position) {
+    /**
+     * 1-based line where the record at character {@code position} starts: the line holding that
+     * character, moved past the empty lines the parser skips before a record.
+     */
+    private static long lineOf(int[] lineStarts, boolean[] emptyLines, long position) {
         int found = Arrays.binarySearch(lineStarts, (int) position);
-        return (found >= 0 ? found : -found - 2) + 1L;
+        int index = found >= 0 ? found : -found - 2;
+        while (index < emptyLines.length - 1 && emptyLines[index]) {
+            index++;
+        }
+        return index + 1L;
     }
 
     private static String firstLine(Exception e) {

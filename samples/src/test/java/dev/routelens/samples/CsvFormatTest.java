@@ -21,7 +21,8 @@ class CsvFormatTest {
                 "Energy, momentum and ""mass"".",text,physics,c1,notes
                 "first line
                 second line",,mathematics,c2,
-                CCO,smiles,molecules,c3,pubchem
+
+                CCO,smiles,molecules,c3,
                 mktayiak,PROTEIN,proteins,c4,uniprot
                 ,text,physics,c5,x
                 C1CC,smiles,molecules,c6,x
@@ -37,10 +38,11 @@ class CsvFormatTest {
         assertEquals(name + ":3", set.samples().get(1).source(), "an empty source means file:line");
         assertEquals("MKTAYIAK", set.samples().get(3).text());
         assertEquals(3, set.errors().size(), set.errors().toString());
-        assertReason(errorAt(set, name, 7), "empty text");
-        assertEquals("c5", errorAt(set, name, 7).id());
-        assertReason(errorAt(set, name, 8), "invalid SMILES");
-        assertReason(errorAt(set, name, 9), "expected 5 fields, found 2");
+        assertEquals(name + ":6", set.samples().get(2).source(), "line numbers count the blank line");
+        assertReason(errorAt(set, name, 8), "empty text");
+        assertEquals("c5", errorAt(set, name, 8).id());
+        assertReason(errorAt(set, name, 9), "invalid SMILES");
+        assertReason(errorAt(set, name, 10), "expected 5 fields, found 2");
     }
 
     @Test

@@ -51,10 +51,14 @@ final class TestFiles {
 
     /** The shared corpus; skips the test when it is absent, unless CI=true, where it fails. */
     static Path corpusOrSkip() {
-        Optional<Path> dir = SharedCorpus.locate().filter(Files::isDirectory);
+        Optional<Path> located = SharedCorpus.locate();
+        Optional<Path> dir = located.filter(Files::isDirectory);
         if (dir.isEmpty()) {
-            String message = "shared corpus not found (looked for shared/corpus above " + Path.of("").toAbsolutePath()
-                    + "; set -D" + SharedCorpus.PROPERTY + " or " + SharedCorpus.ENV + ")";
+            String message = located.isPresent()
+                    ? "shared corpus not found at " + located.get() + " (from -D" + SharedCorpus.PROPERTY + " or "
+                            + SharedCorpus.ENV + ")"
+                    : "shared corpus not found (looked for shared/corpus above " + Path.of("").toAbsolutePath()
+                            + "; set -D" + SharedCorpus.PROPERTY + " or " + SharedCorpus.ENV + ")";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 fail(message + " and CI=true requires it");
             }
