@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record SampleSet(List<Sample> samples, List<SampleError> errors, String s
         for (Sample sample : samples) {
             sorted.merge(sample.label(), 1, Integer::sum);
         }
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }
 
     /** The labels present, in {@link Labels#ORDER}. */

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -82,7 +84,7 @@ final class Utf8Lines {
                 return;
             }
             if (size == bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.min(MAX_LINE_BYTES, bytes.length * 2));
+                bytes = Arrays.copyOf(bytes, Math.min(MAX_LINE_BYTES, bytes.length * 2));
             }
             bytes[size++] = value;
         }
@@ -129,7 +131,7 @@ final class Utf8Lines {
         }
 
         private static DecodedLine tooLong(long number) {
-            return new DecodedLine(number, null, String.format(java.util.Locale.ROOT,
+            return new DecodedLine(number, null, String.format(Locale.ROOT,
                     "line longer than %,d characters", MAX_LINE_CHARS));
         }
     }
