@@ -35,7 +35,13 @@ public class CheckpointException extends IOException {
         return (nl < 0 ? message : message.substring(0, nl)).strip();
     }
 
+    /** Line breaks become spaces and other control characters '?', so the message prints as one line. */
     private static String oneLine(String message) {
-        return message.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            sb.append(c == '\n' || c == '\r' ? ' ' : Character.isISOControl(c) ? '?' : c);
+        }
+        return sb.toString();
     }
 }

@@ -45,6 +45,9 @@ final class CheckpointJson {
                 throw new CheckpointException(file, what + " has a duplicate key: "
                         + reason.substring("Duplicate field".length()).strip(), e);
             }
+            if (reason.startsWith("Trailing token")) {
+                reason = "trailing content after the JSON object";
+            }
             throw new CheckpointException(file, what + " is not valid JSON: " + reason, e);
         }
         if (root == null || !root.isObject()) {

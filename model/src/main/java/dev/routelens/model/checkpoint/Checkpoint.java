@@ -1,0 +1,222 @@
+package dev.routelens.model.checkpoint;
+
+import dev.routelens.model.MoeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An HF model directory: {@code config.json} plus either {@code model.safetensors} or the shards listed
+ * by {@code model.safetensors.index.json}. Opening validates the config, every file header, and the
+ * index against the shards (each listed tensor present in its shard, no tensor in two shards, no shard
+ * outside the directory after following symlinks). Tensor data is read lazily.
+ */
+public final class Checkpoint implements AutoCloseable {
+
+    /** Single-file weights name. */
+    public static final String SINGLE_FILE = "model.safetensors";
+
+    private final Path directory;
+    private final MoeConfig config;
+    private final List<SafetensorsFile> files;
+    private final Map<String, SafetensorsFile> owners; // tensor name -> file holding it
+
+    private Checkpoint(Path directory, MoeConfig config, List<SafetensorsFile> files,
+            Map<String, SafetensorsFile> owners) {
+        this.directory = directory;
+        this.config = config;
+        this.files = List.copyOf(files);
+        this.owners = Collections.unmodifiableMap(owners);
+    }
+
+    /** Opens {@code modelDir}; every problem is a {@link CheckpointException} naming the file. */
+    public static Checkpoint open(Path modelDir) throws CheckpointException {
+        if (!Files.isDirectory(modelDir)) {
+            throw new CheckpointException(modelDir, "not a directory");
+        }
+        Path realDir = realPath(modelDir, "directory", modelDir);
+        MoeConfig config = readConfig(modelDir.resolve("config.json"));
+
+        Path single = modelDir.resolve(SINGLE_FILE);
+        Path indexFile = modelDir.resolve(ShardIndex.FILE_NAME);
+        if (Files.exists(single, LinkOption.NOFOLLOW_LINKS)) {
+            SafetensorsFile file = SafetensorsFile.open(inside(realDir, single, "'" + SINGLE_FILE + "'", single));
+            return new Checkpoint(modelDir, config, List.of(file), new LinkedHashMap<>(ownersOf(file)));
+        }
+        if (!Files.exists(indexFile)) {
+            throw new CheckpointException(modelDir, "neither " + SINGLE_FILE + " nor " + ShardIndex.FILE_NAME + " found");
+        }
+        ShardIndex index = ShardIndex.read(indexFile);
+        List<SafetensorsFile> opened = new ArrayList<>();
+        try {
+            Map<String, SafetensorsFile> byShard = new LinkedHashMap<>();
+            for (String shard : index.shards()) {
+                Path real = inside(realDir, modelDir.resolve(shard), "shard '" + shard + "'", indexFile);
+                SafetensorsFile file = SafetensorsFile.open(real);
+                opened.add(file);
+                byShard.put(shard, file);
+            }
+            Map<String, SafetensorsFile> owners = new LinkedHashMap<>();
+            for (SafetensorsFile file : opened) {
+                for (String name : file.entries().keySet()) {
+                    SafetensorsFile other = owners.putIfAbsent(name, file);
+                    if (other != null) {
+                        throw CheckpointException.forTensor(indexFile, name, "present in two shards, "
+                                + other.path().getFileName() + " and " + file.path().getFileName());
+                    }
+                }
+            }
+            for (Map.Entry<String, String> listed : index.weightMap().entrySet()) {
+                SafetensorsFile shard = byShard.get(listed.getValue());
+                if (!shard.entries().containsKey(listed.getKey())) {
+                    throw CheckpointException.forTensor(indexFile, listed.getKey(),
+                            "listed in the index but missing from shard " + listed.getValue());
+                }
+            }
+            for (String name : owners.keySet()) {
+                if (!index.weightMap().containsKey(name)) {
+                    throw CheckpointException.forTensor(indexFile, name, "found in shard "
+                            + owners.get(name).path().getFileName() + " but not listed in the index");
+                }
+            }
+            return new Checkpoint(modelDir, config, opened, owners);
+        } catch (CheckpointException | RuntimeException | Error e) {
+            for (SafetensorsFile f : opened) {
+                try {
+                    f.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Reads config.json through {@link MoeConfig#read}, turning any failure into a one-line refusal. */
+    static MoeConfig readConfig(Path configJson) throws CheckpointException {
+        if (!Files.isRegularFile(configJson)) {
+            throw new CheckpointException(configJson, "file not found");
+        }
+        try {
+            return MoeConfig.read(configJson);
+        } catch (IOException | RuntimeException e) {
+            String reason = CheckpointException.firstLine(e.getMessage());
+            String prefix = configJson + ": ";
+            if (reason.startsWith(prefix)) {
+                reason = reason.substring(prefix.length());
+            }
+            throw new CheckpointException(configJson, reason.isEmpty() ? e.getClass().getSimpleName() : reason, e);
+        }
+    }
+
+    /** The real path of {@code file}, refused unless it lies inside {@code realDir}. */
+    private static Path inside(Path realDir, Path file, String shownAs, Path mentionedIn) throws CheckpointException {
+        Path real = realPath(file, shownAs, mentionedIn);
+        if (!real.startsWith(realDir) || real.equals(realDir)) {
+            throw new CheckpointException(mentionedIn, shownAs + " resolves to " + real
+                    + ", outside the model directory " + realDir);
+        }
+        return real;
+    }
+
+    private static Path realPath(Path file, String shownAs, Path mentionedIn) throws CheckpointException {
+        try {
+            return file.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(mentionedIn, shownAs + " not found (" + file + ")");
+        } catch (IOException | SecurityException e) {
+            throw new CheckpointException(mentionedIn, "cannot resolve " + shownAs + " ("
+                    + CheckpointException.firstLine(e.toString()) + ")", e);
+        }
+    }
+
+    private static Map<String, SafetensorsFile> ownersOf(SafetensorsFile file) {
+        Map<String, SafetensorsFile> owners = new LinkedHashMap<>();
+        for (String name : file.entries().keySet()) {
+            owners.put(name, file);
+        }
+        return owners;
+    }
+
+    /** The validated model configuration. */
+    public MoeConfig config() {
+        return config;
+    }
+
+    /** The model directory as given to {@link #open}. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** Every tensor name, shard by shard in header order. */
+    public Set<String> names() {
+        return owners.keySet();
+    }
+
+    /** The file holding {@code name}. */
+    public Path fileOf(String name) throws CheckpointException {
+        return owner(name).path();
+    }
+
+    /** The header entry of {@code name}; refuses an absent tensor. */
+    public TensorEntry entry(String name) throws CheckpointException {
+        return owner(name).entry(name);
+    }
+
+    /** Reads {@code name} widened to float32, row-major. */
+    public float[] readFloats(String name) throws CheckpointException {
+        return owner(name).readFloats(name);
+    }
+
+    /** Refuses a missing tensor or one whose shape is not {@code expected}, naming both shapes. */
+    public void requireShape(String name, long... expected) throws CheckpointException {
+        TensorEntry e = entry(name);
+        if (!e.hasShape(expected)) {
+            throw CheckpointException.forTensor(owner(name).path(), name,
+                    "shape " + e.shapeString() + " but expected " + Arrays.toString(expected));
+        }
+    }
+
+    /** Checks that every tensor of the Mixtral layout is present with the shape the config implies. */
+    public void validateMixtral() throws CheckpointException {
+        for (Map.Entry<String, long[]> expected : MixtralNames.expectedShapes(config).entrySet()) {
+            requireShape(expected.getKey(), expected.getValue());
+        }
+    }
+
+    private SafetensorsFile owner(String name) throws CheckpointException {
+        SafetensorsFile file = owners.get(name);
+        if (file == null) {
+            throw CheckpointException.forTensor(directory, name, "not present in the checkpoint");
+        }
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (SafetensorsFile f : files) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
