@@ -44,7 +44,7 @@ class AblationStudyTest {
             for (int t = 0; t < ids.length; t++) {
                 ids[t] = r.nextInt(CONFIG.vocabSize());
             }
-            docs.add(new LabeledTokens("d" + i, i == 0 ? "a" : "b", ids));
+            docs.add(new LabeledTokens("d" + i, i == 0 ? "a" : "b", dev.routelens.model.InputKind.TEXT, ids));
         }
     }
 

@@ -1,0 +1,266 @@
+package dev.routelens.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.probe.BatchCapture;
+import dev.routelens.probe.BatchPlan;
+import dev.routelens.probe.CapturedTensor;
+import dev.routelens.probe.HookPoints;
+import dev.routelens.probe.NameFilter;
+import dev.routelens.probe.Probe;
+import dev.routelens.model.TokenBatch;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs documents through the model with gate capture and sums each document's gate logits per layer,
+ * the input of the paper's expert-choice vector. Documents longer than the context are cut into
+ * chunks of at most {@code max_position_embeddings} tokens whose sums are added (never truncated).
+ *
+ * <p>With a checkpoint file, each finished batch's sums are appended (flushed and synced); a later
+ * run with the same inputs skips those batches and ends with identical sums. Batches are planned over
+ * the whole input, so a resumed run computes exactly the batches an uninterrupted one would.
+ */
+public final class RoutingPass {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Per-document results.
+     *
+     * @param logitSums [D][L][E] summed raw gate logits
+     * @param tokens [D] tokens seen
+     * @param chunks [D] chunks the document was cut into
+     * @param resumedBatches batches taken from the checkpoint instead of run
+     * @param paddingFraction padding share of the planned batches
+     */
+    public record Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction) {
+        /** The paper's E_T of document d. // [L*E] */
+        public double[] expertChoice(int d) {
+            return ExpertChoice.fromLogitSums(logitSums[d]);
+        }
+    }
+
+    private record Item(int doc, int[] ids) {
+    }
+
+    private final Probe probe;
+    private final MoeConfig config;
+
+    public RoutingPass(Probe probe) {
+        this.probe = probe;
+        this.config = probe.model().config();
+    }
+
+    /**
+     * Runs {@code docs}. {@code metrics} (nullable) also receives every chunk's routing; it cannot be
+     * restored from a checkpoint, so pass null when resuming matters. {@code progress} gets the number of
+     * documents' chunks done so far.
+     */
+    public Result run(List<LabeledTokens> docs, RoutingMetrics metrics, Path checkpoint, LongConsumer progress)
+            throws IOException {
+        int layers = config.numLayers();
+        int experts = config.numExperts();
+        List<Item> items = chunk(docs);
+        List<int[]> itemIds = items.stream().map(Item::ids).toList();
+        BatchPlan plan = probe.plan(itemIds);
+        double[][][] sums = new double[docs.size()][layers][experts];
+        long[] tokens = new long[docs.size()];
+        int[] chunks = new int[docs.size()];
+        for (Item it : items) {
+            chunks[it.doc]++;
+        }
+        String fingerprint = fingerprint(docs);
+        boolean[] done = new boolean[plan.batches().size()];
+        int resumed = checkpoint == null ? 0 : restore(checkpoint, fingerprint, plan, items, sums, tokens, done);
+        long progressed = 0;
+        for (int b = 0; b < plan.batches().size(); b++) {
+            if (done[b]) {
+                progressed += plan.batches().get(b).length;
+            }
+        }
+        progress.accept(progressed);
+        try (BufferedWriter log = checkpoint == null ? null : openLog(checkpoint, fingerprint, resumed > 0)) {
+            for (int b = 0; b < plan.batches().size(); b++) {
+                if (done[b]) {
+                    continue;
+                }
+                int[] members = plan.batches().get(b);
+                List<int[]> batchDocs = new ArrayList<>();
+                for (int m : members) {
+                    batchDocs.add(itemIds.get(m));
+                }
+                BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of("layers.*.moe.gate"),
+                        Map.of(), false, 0, null);
+                double[][][] itemSums = new double[members.length][][];
+                for (int i = 0; i < members.length; i++) {
+                    Item item = items.get(members[i]);
+                    float[][][] gate = new float[layers][][];
+                    for (int l = 0; l < layers; l++) {
+                        gate[l] = capture.perDocument().get(i).get(HookPoints.gate(l)).matrix();
+                    }
+                    itemSums[i] = new double[layers][experts];
+                    ExpertChoice.addLogitSums(itemSums[i], gate);
+                    add(sums[item.doc], itemSums[i]);
+                    tokens[item.doc] += item.ids.length;
+                    if (metrics != null) {
+                        LabeledTokens d = docs.get(item.doc);
+                        metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids, gate));
+                    }
+                }
+                if (log != null) {
+                    append(log, b, members, itemSums);
+                }
+                progressed += members.length;
+                progress.accept(progressed);
+            }
+        }
+        return new Result(sums, tokens, chunks, resumed, plan.paddingFraction());
+    }
+
+    /** Number of chunks {@code docs} will be run as (for progress bars). */
+    public int chunkCount(List<LabeledTokens> docs) {
+        return chunk(docs).size();
+    }
+
+    private List<Item> chunk(List<LabeledTokens> docs) {
+        int p = config.maxPositions();
+        List<Item> items = new ArrayList<>();
+        for (int d = 0; d < docs.size(); d++) {
+            int[] ids = docs.get(d).ids();
+            for (int from = 0; from < ids.length; from += p) {
+                items.add(new Item(d, java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + p))));
+            }
+        }
+        return items;
+    }
+
+    private static void add(double[][] into, double[][] more) {
+        for (int l = 0; l < into.length; l++) {
+            for (int e = 0; e < into[l].length; e++) {
+                into[l][e] += more[l][e];
+            }
+        }
+    }
+
+    private String fingerprint(List<LabeledTokens> docs) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(config.toJson().toString().getBytes(StandardCharsets.UTF_8));
+            md.update(probe.model().origin().getBytes(StandardCharsets.UTF_8));
+            for (LabeledTokens d : docs) {
+                md.update(d.id().getBytes(StandardCharsets.UTF_8));
+                for (int id : d.ids()) {
+                    md.update((byte) (id >>> 24));
+                    md.update((byte) (id >>> 16));
+                    md.update((byte) (id >>> 8));
+                    md.update((byte) id);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int restore(Path file, String fingerprint, BatchPlan plan, List<Item> items, double[][][] sums,
+                        long[] tokens, boolean[] done) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        JsonNode header = parse(lines.get(0));
+        if (header == null || !fingerprint.equals(header.path("fingerprint").asText())) {
+            throw new IllegalArgumentException(file + ": checkpoint is from a different model or input; "
+                    + "remove it or choose another --out");
+        }
+        int restored = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            JsonNode line = parse(lines.get(i));
+            if (line == null) {
+                break; // a line cut short by a crash: that batch runs again
+            }
+            int b = line.path("batch").asInt(-1);
+            if (b < 0 || b >= done.length || done[b]) {
+                continue;
+            }
+            int[] members = plan.batches().get(b);
+            JsonNode s = line.path("sums");
+            if (s.size() != members.length) {
+                throw new IllegalArgumentException(file + ": batch " + b + " does not match the planned batch");
+            }
+            for (int m = 0; m < members.length; m++) {
+                Item item = items.get(members[m]);
+                double[][] itemSums = JSON.convertValue(s.get(m), double[][].class);
+                add(sums[item.doc], itemSums);
+                tokens[item.doc] += item.ids.length;
+            }
+            done[b] = true;
+            restored++;
+        }
+        return restored;
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static BufferedWriter openLog(Path file, String fingerprint, boolean keep) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (!keep) {
+            ObjectNode header = JSON.createObjectNode().put("fingerprint", fingerprint);
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".checkpoint", ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(header) + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            truncateIncompleteTail(file);
+        }
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /** Drops a last line cut short by a crash, so appended lines start clean. */
+    private static void truncateIncompleteTail(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') {
+            end--;
+        }
+        if (end != bytes.length) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(end);
+            }
+        }
+    }
+
+    private static void append(BufferedWriter log, int batch, int[] members, double[][][] itemSums) throws IOException {
+        ObjectNode line = JSON.createObjectNode().put("batch", batch);
+        ArrayNode s = line.putArray("sums");
+        for (double[][] m : itemSums) {
+            s.add(JSON.valueToTree(m));
+        }
+        log.write(JSON.writeValueAsString(line));
+        log.write('\n');
+        log.flush();
+    }
+}
