@@ -1,0 +1,293 @@
+package dev.routelens.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.routelens.embed.Tsne;
+import dev.routelens.embed.TsneConfig;
+import dev.routelens.embed.TsneMethod;
+import dev.routelens.model.ExpertDispatch;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.probe.NameFilter;
+import dev.routelens.probe.Probe;
+import dev.routelens.routing.AblationMode;
+import dev.routelens.routing.AblationStudy;
+import dev.routelens.routing.AtomicFiles;
+import dev.routelens.routing.LabeledTokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code routelens bench}: figures measured side by side in one run, medians over repeats after a
+ * warm-up. Prints a table and writes the figures as JSON.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark forward passes, capture overhead, dispatch, batching, ablation sweeps, t-SNE and loading.")
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    SampleOptions sampleOptions = new SampleOptions();
+
+    @Option(names = "--docs", defaultValue = "96", description = "Documents per forward measurement (default: ${DEFAULT-VALUE}).")
+    int docs;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats per figure (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--batch", description = "With --tokens: a synthetic batch of B documents (for SciDFM-shaped models).")
+    Integer batch;
+
+    @Option(names = "--tokens", description = "With --batch: tokens per synthetic document.")
+    Integer tokens;
+
+    @Option(names = "--tsne-sizes", split = ",", defaultValue = "600,2000,5000", description = "t-SNE sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> tsneSizes;
+
+    @Option(names = "--sweep-docs", defaultValue = "12", description = "Documents in the ablation-sweep measurement (default: ${DEFAULT-VALUE}).")
+    int sweepDocs;
+
+    @Option(names = "--skip", split = ",", description = "Sections to skip: forward,dispatch,batching,sweep,tsne,load,matmul.")
+    List<String> skip = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the figures.")
+    Path out;
+
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        long loadStart = System.nanoTime();
+        try (LoadedModel loaded = modelOptions.load()) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            MoeTransformer model = loaded.model();
+            MoeConfig c = model.config();
+            figures.put("date", java.time.LocalDate.now().toString());
+            figures.put("model", loaded.description());
+            figures.put("device", model.device().toString());
+            figures.put("dtype", model.precision().name().toLowerCase());
+            figures.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+            figures.put("flops_per_token", c.flopsPerToken());
+            figures.put("parameters", c.parameterCount());
+            if (!skip.contains("load")) {
+                long bytes = checkpointBytes(loaded);
+                Map<String, Object> load = new LinkedHashMap<>();
+                load.put("seconds", loadSeconds);
+                load.put("checkpoint_bytes", bytes);
+                load.put("gb_per_s", bytes > 0 ? bytes / 1e9 / loadSeconds : null);
+                figures.put("load", load);
+            }
+            Double peakFlops = skip.contains("matmul") ? null : matmulFlops(model);
+            figures.put("matmul_flops_per_s", peakFlops);
+            List<int[]> ids = documents(loaded);
+            long tokenCount = ids.stream().mapToLong(d -> d.length).sum();
+            figures.put("bench_documents", ids.size());
+            figures.put("bench_tokens", tokenCount);
+            Probe probe = new Probe(model);
+            figures.put("padding_fraction", probe.plan(ids).paddingFraction());
+            if (!skip.contains("forward")) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                double plain = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)));
+                double gate = median(() -> time(() -> probe.runWithCache(ids, NameFilter.of("layers.*.moe.gate"), Map.of(), false)));
+                double full = median(() -> time(() -> probe.runWithCache(ids, NameFilter.all(), Map.of(), true)));
+                double withHead = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), true)));
+                f.put("plain_tokens_per_s", tokenCount / plain);
+                f.put("gate_capture_tokens_per_s", tokenCount / gate);
+                f.put("gate_capture_overhead", gate / plain - 1);
+                f.put("with_lm_head_tokens_per_s", tokenCount / withHead);
+                f.put("full_cache_tokens_per_s", tokenCount / full);
+                if (peakFlops != null) {
+                    f.put("fraction_of_matmul_rate", tokenCount / withHead * c.flopsPerToken() / peakFlops);
+                }
+                figures.put("forward", f);
+            }
+            if (!skip.contains("dispatch")) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                double sparse = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)));
+                model.setDispatch(ExpertDispatch.DENSE);
+                double dense = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)));
+                model.setDispatch(ExpertDispatch.SPARSE);
+                f.put("sparse_tokens_per_s", tokenCount / sparse);
+                f.put("dense_tokens_per_s", tokenCount / dense);
+                f.put("sparse_speedup", dense / sparse);
+                f.put("expert_flops_ratio_dense_over_sparse", (double) c.numExperts() / c.topK());
+                figures.put("dispatch", f);
+            }
+            if (!skip.contains("batching")) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                for (int maxDocs : new int[] {1, 4, 16, 32}) {
+                    probe.batchLimits(Probe.DEFAULT_MAX_TOKENS, maxDocs);
+                    double s = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)));
+                    f.put("max_docs_" + maxDocs + "_tokens_per_s", tokenCount / s);
+                }
+                probe.batchLimits(Probe.DEFAULT_MAX_TOKENS, Probe.DEFAULT_MAX_DOCUMENTS);
+                figures.put("batching", f);
+            }
+            if (!skip.contains("sweep")) {
+                List<LabeledTokens> sweepSet = new ArrayList<>();
+                for (int i = 0; i < Math.min(sweepDocs, ids.size()); i++) {
+                    sweepSet.add(new LabeledTokens("d" + i, "bench", dev.routelens.model.InputKind.TEXT, ids.get(i)));
+                }
+                AblationStudy study = new AblationStudy(probe);
+                double cached = time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, true, n -> { }));
+                double naive = time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, false, n -> { }));
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("documents", sweepSet.size());
+                f.put("ablations", c.numLayers() * c.numExperts());
+                f.put("residual_cached_seconds", cached);
+                f.put("naive_seconds", naive);
+                f.put("speedup", naive / cached);
+                figures.put("ablation_sweep", f);
+            }
+            if (!skip.contains("tsne")) {
+                figures.put("tsne", tsne(c.expertChoiceWidth()));
+            }
+            figures.put("peak_rss_mb", peakRssMb());
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+        print(figures, "");
+        System.out.println("bench: figures written to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private List<int[]> documents(LoadedModel loaded) {
+        MoeConfig c = loaded.model().config();
+        List<int[]> ids = new ArrayList<>();
+        if (batch != null || tokens != null) {
+            if (batch == null || tokens == null || batch <= 0 || tokens <= 0 || tokens > c.maxPositions()) {
+                throw new UserError("--batch and --tokens go together, positive, tokens at most " + c.maxPositions());
+            }
+            Random r = new Random(7);
+            for (int b = 0; b < batch; b++) {
+                int[] d = new int[tokens];
+                for (int t = 0; t < tokens; t++) {
+                    d[t] = r.nextInt(loaded.tokenizer().vocabSize());
+                }
+                ids.add(d);
+            }
+            return ids;
+        }
+        Tokenized t = Tokenized.of(sampleOptions.read(42), loaded.tokenizer());
+        for (LabeledTokens d : t.docs()) {
+            if (ids.size() == docs) {
+                break;
+            }
+            ids.add(d.ids().length > c.maxPositions() ? Arrays.copyOf(d.ids(), c.maxPositions()) : d.ids());
+        }
+        return ids;
+    }
+
+    private Map<String, Object> tsne(int width) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        Random r = new Random(3);
+        for (int n : tsneSizes) {
+            double[][] x = new double[n][width];
+            for (int i = 0; i < n; i++) {
+                int cls = i % 6;
+                for (int j = 0; j < width; j++) {
+                    x[i][j] = r.nextGaussian() * 0.3 + (j % 6 == cls ? 2 : 0);
+                }
+            }
+            for (TsneMethod m : new TsneMethod[] {TsneMethod.EXACT, TsneMethod.BARNES_HUT}) {
+                if (m == TsneMethod.EXACT && n > 5000) {
+                    continue;
+                }
+                TsneConfig c = new TsneConfig(3, 30, 1000, 200, 42, m, 0.5);
+                try {
+                    f.put("n" + n + "_" + m.name().toLowerCase() + "_seconds", time(() -> Tsne.fit(x, c)));
+                } catch (IllegalArgumentException e) {
+                    f.put("n" + n + "_" + m.name().toLowerCase() + "_seconds", "refused: " + e.getMessage());
+                }
+            }
+        }
+        return f;
+    }
+
+    private static long checkpointBytes(LoadedModel loaded) throws IOException {
+        Path dir = loaded.configFile().getParent();
+        if (dir == null || !loaded.description().equals(dir.toString())) {
+            return 0;
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".safetensors")).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static Double matmulFlops(MoeTransformer model) {
+        int n = model.device().isGpu() ? 8192 : 1024;
+        try (NDManager m = NDManager.newBaseManager(model.device())) {
+            DataType dt = model.precision().dataType();
+            NDArray a = m.randomNormal(new Shape(n, n)).toType(dt, false);
+            NDArray b = m.randomNormal(new Shape(n, n)).toType(dt, false);
+            double s = median(5, () -> time(() -> {
+                NDArray c = a.matMul(b);
+                c.toType(DataType.FLOAT32, false).get("0,0").getFloat();
+                c.close();
+            }));
+            return 2.0 * n * n * n / s;
+        }
+    }
+
+    private double median(Supplier<Double> timing) {
+        return median(repeats, timing);
+    }
+
+    private static double median(int repeats, Supplier<Double> timing) {
+        timing.get();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            t[i] = timing.get();
+        }
+        Arrays.sort(t);
+        return t[repeats / 2];
+    }
+
+    private static double time(Runnable r) {
+        long s = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - s) / 1e9;
+    }
+
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(Map<String, Object> m, String indent) {
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> sub) {
+                System.out.println(indent + e.getKey() + ":");
+                print((Map<String, Object>) sub, indent + "  ");
+            } else if (e.getValue() instanceof Double d) {
+                System.out.printf("%s%-36s %,.4g%n", indent, e.getKey(), d);
+            } else {
+                System.out.printf("%s%-36s %s%n", indent, e.getKey(), e.getValue());
+            }
+        }
+    }
+}

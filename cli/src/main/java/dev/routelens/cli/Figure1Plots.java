@@ -1,0 +1,32 @@
+package dev.routelens.cli;
+
+import dev.routelens.embed.Embedding;
+import dev.routelens.routing.ExpertChoice;
+import dev.routelens.routing.ExpertChoiceTable;
+import dev.routelens.viz.ClassStyle;
+import dev.routelens.viz.Figure1Plot;
+import dev.routelens.viz.Heatmap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** figure1.png/svg (the embedding) and expert_usage.png/svg (mean E_T per class, layers x experts). */
+final class Figure1Plots {
+    private Figure1Plots() {
+    }
+
+    static void write(Path out, ExpertChoiceTable choices, Embedding embedding, int layers, int experts) throws IOException {
+        String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
+        Figure1Plot.write(out, "figure1", "E_T by class, oblique view",
+                choices.labels().toArray(String[]::new), embedding.coords(), axis);
+        Map<String, double[]> means = choices.classMeans();
+        List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
+        List<double[][]> matrices = new ArrayList<>();
+        for (String label : order) {
+            matrices.add(ExpertChoice.toMatrix(means.get(label), experts));
+        }
+        Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", "expert", false);
+    }
+}

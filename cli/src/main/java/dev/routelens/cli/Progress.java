@@ -1,0 +1,28 @@
+package dev.routelens.cli;
+
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar on stderr, closed with try-with-resources. */
+final class Progress implements AutoCloseable, LongConsumer {
+    private final ProgressBar bar;
+
+    Progress(String task, long total) {
+        this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+    @Override
+    public void accept(long done) {
+        bar.stepTo(done);
+    }
+
+    @Override
+    public void close() {
+        bar.close();
+    }
+}

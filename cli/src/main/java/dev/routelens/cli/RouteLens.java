@@ -1,0 +1,130 @@
+package dev.routelens.cli;
+
+import ai.djl.Device;
+import dev.routelens.embed.Embedding;
+import dev.routelens.embed.QualityReport;
+import dev.routelens.embed.Tsne;
+import dev.routelens.embed.TsneConfig;
+import dev.routelens.model.ModelLoader;
+import dev.routelens.model.Precision;
+import dev.routelens.model.nano.NanoModel;
+import dev.routelens.model.tokenizer.Tokenizer;
+import dev.routelens.probe.Probe;
+import dev.routelens.routing.Ablation;
+import dev.routelens.routing.AblationMode;
+import dev.routelens.routing.AblationResult;
+import dev.routelens.routing.AblationStudy;
+import dev.routelens.routing.ExpertChoiceTable;
+import dev.routelens.routing.LabeledTokens;
+import dev.routelens.routing.RoutingPass;
+import dev.routelens.samples.DefaultSamples;
+import dev.routelens.samples.SampleReader;
+import dev.routelens.samples.SampleSelection;
+import dev.routelens.samples.SampleSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A small facade for JShell and scripts: Figure 1 in a few lines.
+ * <pre>{@code
+ * var model = RouteLens.load();                      // SciDFM-nano, or RouteLens.load("path/to/model")
+ * var docs = RouteLens.tokenize(model, RouteLens.samples());
+ * var choices = RouteLens.expertChoice(model, docs);  // E_T per document
+ * var emb = RouteLens.tsne(choices, 42);
+ * RouteLens.save(choices, emb, "out/jshell");         // CSVs, metrics.json, figure1.png/svg
+ * }</pre>
+ */
+public final class RouteLens {
+    private RouteLens() {
+    }
+
+    /** The embedded SciDFM-nano on the CPU. */
+    public static LoadedModel load() throws IOException {
+        return load(NanoModel.locate().orElseThrow(() -> new UserError("cannot find model/nano")).toString());
+    }
+
+    /** Any Mixtral-layout HF checkpoint directory, on the CPU in float32. */
+    public static LoadedModel load(String dir) throws IOException {
+        Path p = Path.of(dir);
+        return new LoadedModel(ModelLoader.load(p, Device.cpu(), Precision.F32), Tokenizer.load(p), p.toString(),
+                p.resolve("config.json"));
+    }
+
+    /** The default Figure 1 samples (600 documents in six classes). */
+    public static SampleSet samples() {
+        return DefaultSamples.read();
+    }
+
+    /** Samples from a file or directory (JSON Lines, CSV, <label>.txt, FASTA, .smi). */
+    public static SampleSet samples(String source) {
+        return SampleReader.read(Path.of(source));
+    }
+
+    /** N per class, seeded. */
+    public static SampleSet perClass(SampleSet set, int n, long seed) {
+        return SampleSelection.perClass(set, n, seed);
+    }
+
+    /** Token ids per document; records the tokenizer refuses are left out (see {@link Tokenized#errors}). */
+    public static List<LabeledTokens> tokenize(LoadedModel model, SampleSet samples) {
+        return Tokenized.of(samples, model.tokenizer()).docs();
+    }
+
+    /** Captures gate logits and returns their per-document sums [D][L][E]. */
+    public static RoutingPass.Result capture(LoadedModel model, List<LabeledTokens> docs) throws IOException {
+        return new RoutingPass(new Probe(model.model())).run(docs, null, null, n -> { });
+    }
+
+    /** E_T = concat over layers of softmax(sum of gate logits), one row per document. */
+    public static ExpertChoiceTable expertChoice(LoadedModel model, List<LabeledTokens> docs) throws IOException {
+        return expertChoice(model, docs, capture(model, docs));
+    }
+
+    /** E_T from an existing capture. */
+    public static ExpertChoiceTable expertChoice(LoadedModel model, List<LabeledTokens> docs, RoutingPass.Result r) {
+        var c = model.model().config();
+        ExpertChoiceTable.Builder b = ExpertChoiceTable.builder(c.numLayers(), c.numExperts());
+        for (int d = 0; d < docs.size(); d++) {
+            b.add(docs.get(d).id(), docs.get(d).label(), docs.get(d).kind(), r.expertChoice(d));
+        }
+        return b.build();
+    }
+
+    /** 3-D t-SNE with the paper's settings (perplexity 30, 1000 iterations). */
+    public static Embedding tsne(ExpertChoiceTable choices, long seed) {
+        TsneConfig d = TsneConfig.defaults();
+        return Tsne.fit(choices.vectors(), new TsneConfig(d.dims(), d.perplexity(), d.iterations(), d.learningRate(),
+                seed, d.method(), d.theta()));
+    }
+
+    /** Silhouette, kNN accuracy, trustworthiness and centroid distances. */
+    public static QualityReport quality(ExpertChoiceTable choices, Embedding embedding) {
+        return QualityReport.of(choices.vectors(), embedding.coords(), choices.labels().toArray(String[]::new));
+    }
+
+    /** Writes expert_choice.csv, metrics.json and the Figure 1 plots into {@code dir}. */
+    public static Path save(ExpertChoiceTable choices, Embedding embedding, String dir) throws IOException {
+        Path out = Path.of(dir);
+        java.nio.file.Files.createDirectories(out);
+        choices.writeCsv(out.resolve("expert_choice.csv"));
+        QualityReport q = quality(choices, embedding);
+        dev.routelens.routing.AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
+        int experts = choices.columnNames().size() / layers(choices);
+        Figure1Plots.write(out, choices, embedding, layers(choices), experts);
+        return out;
+    }
+
+    /** Knocks out expert {@code expert} at {@code layer} ("reroute", "zero" or "top-r"). */
+    public static AblationResult ablate(LoadedModel model, List<LabeledTokens> docs, int layer, int expert, String mode) {
+        AblationMode m = AblationMode.parse(mode);
+        Ablation a = new Ablation(layer, expert, m, m == AblationMode.TOP_R ? 1 : 0);
+        a.check(model.model().config());
+        return new AblationStudy(new Probe(model.model())).run(docs, a);
+    }
+
+    private static int layers(ExpertChoiceTable t) {
+        String last = t.columnNames().get(t.columnNames().size() - 1); // L{i}E{j}
+        return Integer.parseInt(last.substring(1, last.indexOf('E'))) + 1;
+    }
+}

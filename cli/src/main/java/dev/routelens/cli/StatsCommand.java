@@ -1,0 +1,97 @@
+package dev.routelens.cli;
+
+import dev.routelens.probe.Probe;
+import dev.routelens.routing.AtomicFiles;
+import dev.routelens.routing.LayerClassMetrics;
+import dev.routelens.routing.RoutingMetrics;
+import dev.routelens.routing.RoutingPass;
+import dev.routelens.routing.RoutingReport;
+import dev.routelens.samples.ErrorsCsv;
+import dev.routelens.samples.SampleSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code routelens stats}: routing metrics per layer and class. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = {"Routing metrics per layer and class: expert share, consecutive-token repetition,",
+            "vocabulary specialisation, co-activation, load balance and routing entropy."})
+public final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Mixin
+    SampleOptions sampleOptions = new SampleOptions();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--layer", defaultValue = "-1", description = "Layer for the expert-share bar chart (default: the last).")
+    int layer;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(out);
+        SampleSet samples = sampleOptions.read(seed);
+        try (LoadedModel loaded = modelOptions.load()) {
+            Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
+            if (!tokens.errors().isEmpty()) {
+                ErrorsCsv.write(out.resolve("errors.csv"), tokens.errors());
+            }
+            var config = loaded.model().config();
+            RoutingMetrics metrics = RoutingMetrics.forConfig(config);
+            RoutingPass pass = new RoutingPass(new Probe(loaded.model()));
+            try (Progress bar = new Progress("stats", pass.chunkCount(tokens.docs()))) {
+                // Metrics cannot be restored from a checkpoint, so stats always runs in full.
+                pass.run(tokens.docs(), metrics, null, bar);
+            }
+            RoutingReport report = metrics.report();
+            report.writeMetricsCsv(out.resolve("routing_metrics.csv"));
+            report.writeCoActivationCsv(out.resolve("coactivation.csv"));
+            report.writeJson(out.resolve("routing_report.json"));
+            int chartLayer = layer < 0 ? config.numLayers() - 1 : layer;
+            if (chartLayer >= config.numLayers()) {
+                throw new UserError("--layer " + layer + " but the model has " + config.numLayers() + " layers");
+            }
+            StatsPlots.write(out, report, chartLayer);
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("model", loaded.description());
+            summary.put("config_sha256", loaded.configDigest());
+            summary.put("samples", samples.source());
+            summary.put("documents", tokens.docs().size());
+            summary.put("rejected", tokens.errors().size());
+            summary.put("random_baseline_top1", report.randomBaselineTop1());
+            summary.put("random_baseline_either", report.randomBaselineEither());
+            Map<String, Object> perClass = new LinkedHashMap<>();
+            for (String label : report.classLabels()) {
+                double rep1 = 0;
+                double repK = 0;
+                double entropy = 0;
+                double balance = 0;
+                for (int l = 0; l < config.numLayers(); l++) {
+                    LayerClassMetrics m = report.row(label, l);
+                    rep1 += m.repetitionTop1();
+                    repK += m.repetitionEither();
+                    entropy += m.entropy();
+                    balance += m.loadBalance();
+                }
+                int n = config.numLayers();
+                perClass.put(label, Map.of("mean_repetition_top1", rep1 / n, "mean_repetition_either", repK / n,
+                        "mean_entropy_nats", entropy / n, "mean_load_balance", balance / n));
+            }
+            summary.put("per_class_layer_means", perClass);
+            AtomicFiles.write(out.resolve("summary.json"), w -> Figure1Job.JSON.writeValue(w, summary));
+            System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
+                    tokens.docs().size(), report.classLabels().size() - 1, out.toAbsolutePath());
+        }
+        return 0;
+    }
+}

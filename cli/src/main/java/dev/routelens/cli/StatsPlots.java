@@ -1,0 +1,36 @@
+package dev.routelens.cli;
+
+import dev.routelens.routing.RoutingReport;
+import dev.routelens.viz.BarChart;
+import dev.routelens.viz.ClassStyle;
+import dev.routelens.viz.Heatmap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Expert share per class at one layer (bars) and co-activation per class at that layer (heatmaps). */
+final class StatsPlots {
+    private StatsPlots() {
+    }
+
+    static void write(Path out, RoutingReport report, int layer) throws IOException {
+        List<String> classes = ClassStyle.order(report.classLabels().stream()
+                .filter(l -> !l.equals(RoutingReport.ALL_CLASSES)).toList());
+        int e = report.numExperts();
+        List<String> experts = new ArrayList<>();
+        for (int j = 0; j < e; j++) {
+            experts.add("E" + j);
+        }
+        double[][] share = new double[classes.size()][];
+        List<double[][]> coactivation = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            share[c] = report.row(classes.get(c), layer).expertShare();
+            coactivation.add(report.row(classes.get(c), layer).coActivation());
+        }
+        BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
+                "expert", "share of slots", experts, classes, share, 1.0 / e);
+        Heatmap.write(out, "coactivation_layer" + layer, "P(j chosen | i chosen), layer " + layer, classes, coactivation,
+                "expert i", "expert j", false);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.routelens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's JShell session, run non-interactively: jshell reads the example script. */
+class JShellScriptTest {
+
+    @Test
+    void readmeScriptReproducesFigure1(@TempDir Path dir) throws Exception {
+        Path home = Path.of(System.getProperty("routelens.home")).toAbsolutePath().normalize();
+        Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
+        Path out = dir.resolve("jshell-out");
+        List<String> cmd = List.of(jshell.toString(), "--class-path", System.getProperty("java.class.path"),
+                "-R-Djava.awt.headless=true", "-R-Dai.djl.offline=true", "-R-Droutelens.home=" + home,
+                "-R-Droutelens.out=" + out, "-R-Droutelens.perClass=5",
+                "--startup", "DEFAULT", "--startup", home.resolve("cli/src/main/jshell/routelens.jsh").toString(),
+                home.resolve("cli/src/main/jshell/figure1-example.jsh").toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile())
+                .directory(dir.toFile()).start();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "jshell timed out");
+        String log = Files.readString(dir.resolve("log"));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("silhouette"), log);
+        assertTrue(log.contains("molecules"), "the ablation prints per-class deltas: " + log);
+        assertEquals(1 + 30, Files.readAllLines(out.resolve("expert_choice.csv")).size());
+        assertTrue(Files.size(out.resolve("figure1.png")) > 10_000);
+        assertTrue(Files.exists(out.resolve("metrics.json")));
+    }
+}
