@@ -1,0 +1,232 @@
+package dev.routelens.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.ForwardHooks;
+import dev.routelens.model.ForwardResult;
+import dev.routelens.model.HookSite;
+import dev.routelens.model.ModelLoader;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.Precision;
+import dev.routelens.model.RandomWeights;
+import dev.routelens.model.TokenBatch;
+import dev.routelens.model.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Held-out evaluation: mean next-token NLL (nats per predicted token) of (a) a trained checkpoint,
+ * loaded by {@link ModelLoader} and run by the inference {@link MoeTransformer}, (b) the seeded random
+ * init {@code RandomWeights.of(init_seed)} through the same forward, (c) a unigram model of the same
+ * tokenizer fitted on the training documents with add-one smoothing. All three score exactly the same
+ * targets: each held-out document (BOS first) is cut into windows of at most {@code window} tokens
+ * and every token after a window's first is predicted. Also the trained model's expert load on the
+ * held-out data: per layer, the fraction of top-k slots each expert received.
+ *
+ * <p>Command line: {@code --model DIR --config TRAIN_CONFIG [--window N] [--out report.json]}.
+ */
+public final class Evaluate {
+
+    /**
+     * The evaluation's numbers.
+     *
+     * @param trainedNll mean NLL of the trained checkpoint
+     * @param randomNll mean NLL of the random init
+     * @param unigramNll mean NLL of the add-one unigram model
+     * @param documents held-out documents
+     * @param windows windows scored
+     * @param predictedTokens targets scored (the NLL denominators)
+     * @param expertLoad slot fraction per layer and expert on held-out data [L][E]
+     */
+    public record Report(double trainedNll, double randomNll, double unigramNll, int documents, int windows,
+                         long predictedTokens, double[][] expertLoad) {
+
+        /** The smallest slot fraction of any expert in any layer. */
+        public double minLoad() {
+            double m = Double.POSITIVE_INFINITY;
+            for (double[] l : expertLoad) {
+                for (double f : l) {
+                    m = Math.min(m, f);
+                }
+            }
+            return m;
+        }
+
+        /** The largest slot fraction of any expert in any layer. */
+        public double maxLoad() {
+            double m = Double.NEGATIVE_INFINITY;
+            for (double[] l : expertLoad) {
+                for (double f : l) {
+                    m = Math.max(m, f);
+                }
+            }
+            return m;
+        }
+
+        public ObjectNode toJson() {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode o = json.createObjectNode();
+            o.put("heldout_nll_trained", trainedNll);
+            o.put("heldout_nll_random_init", randomNll);
+            o.put("heldout_nll_unigram", unigramNll);
+            o.put("heldout_documents", documents);
+            o.put("heldout_windows", windows);
+            o.put("heldout_predicted_tokens", predictedTokens);
+            o.put("expert_load_min", minLoad());
+            o.put("expert_load_max", maxLoad());
+            ArrayNode layers = o.putArray("expert_load");
+            for (double[] l : expertLoad) {
+                ArrayNode row = layers.addArray();
+                for (double f : l) {
+                    row.add(f);
+                }
+            }
+            return o;
+        }
+    }
+
+    private Evaluate() {
+    }
+
+    public static void main(String[] args) {
+        TorchThreads.configure();
+        Path model = null;
+        Path config = null;
+        Path out = null;
+        int window = -1;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                usage(a + " needs a value");
+            }
+            switch (a) {
+                case "--model" -> model = Path.of(args[++i]);
+                case "--config" -> config = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--window" -> window = Integer.parseInt(args[++i]);
+                default -> usage("unknown argument " + a);
+            }
+        }
+        if (model == null || config == null) {
+            usage("--model and --config are required");
+        }
+        try {
+            TrainConfig c = TrainConfig.read(config);
+            Report r = run(model, c, window > 0 ? window : c.seqLength());
+            System.out.println(summary(r));
+            if (out != null) {
+                AtomicWrite.string(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("evaluate: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("evaluate: " + problem);
+        System.err.println("usage: evaluate --model DIR --config TRAIN_CONFIG [--window N] [--out report.json]");
+        System.exit(2);
+    }
+
+    /** One line per number, for logs and TRAINING.md. */
+    public static String summary(Report r) {
+        return String.format(Locale.ROOT, "held-out: %d documents, %d windows, %d predicted tokens%n"
+                        + "NLL trained %.4f | random init %.4f | unigram (add-one) %.4f nats/token%n"
+                        + "expert load on held-out: min %.4f max %.4f (slot fraction per layer and expert)",
+                r.documents(), r.windows(), r.predictedTokens(), r.trainedNll(), r.randomNll(), r.unigramNll(),
+                r.minLoad(), r.maxLoad());
+    }
+
+    /** Evaluates the checkpoint in {@code modelDir} on the held-out part of {@code config}'s data. */
+    public static Report run(Path modelDir, TrainConfig config, int window) throws IOException {
+        TrainingData data;
+        try (Tokenizer tokenizer = Tokenizer.load(modelDir)) {
+            data = TrainingData.load(config, tokenizer);
+        }
+        List<int[]> windows = windows(data, window);
+        if (windows.isEmpty()) {
+            throw new IllegalArgumentException("no held-out windows of two or more tokens to score");
+        }
+        long predicted = 0;
+        for (int[] w : windows) {
+            predicted += w.length - 1;
+        }
+        MoeConfig mc;
+        double trained;
+        double[][] load;
+        try (MoeTransformer model = ModelLoader.load(modelDir, Device.cpu(), Precision.F32)) {
+            mc = model.config();
+            long[][] slots = new long[mc.numLayers()][mc.numExperts()];
+            trained = meanNll(model, windows, slots);
+            load = new double[mc.numLayers()][mc.numExperts()];
+            for (int i = 0; i < slots.length; i++) {
+                long total = 0;
+                for (long s : slots[i]) {
+                    total += s;
+                }
+                for (int j = 0; j < slots[i].length; j++) {
+                    load[i][j] = slots[i][j] / (double) total;
+                }
+            }
+        }
+        double random;
+        try (MoeTransformer model = MoeTransformer.create(mc, RandomWeights.of(config.initSeed()), Device.cpu(), Precision.F32)) {
+            random = meanNll(model, windows, null);
+        }
+        double unigram = UnigramModel.fit(data.trainingDocuments(), mc.vocabSize(), true).meanNll(windows);
+        return new Report(trained, random, unigram, data.heldOut().size(), windows.size(), predicted, load);
+    }
+
+    /** Held-out documents cut into windows of at most {@code window} tokens; single-token pieces dropped. */
+    public static List<int[]> windows(TrainingData data, int window) {
+        List<int[]> out = new ArrayList<>();
+        for (TrainingData.HeldOut doc : data.heldOut()) {
+            int[] ids = doc.ids();
+            for (int s = 0; s < ids.length; s += window) {
+                int e = Math.min(ids.length, s + window);
+                if (e - s >= 2) {
+                    out.add(java.util.Arrays.copyOfRange(ids, s, e));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Mean NLL over all windows; when {@code slots} is not null, counts top-k slots per layer and expert. */
+    static double meanNll(MoeTransformer model, List<int[]> windows, long[][] slots) {
+        ForwardHooks hooks = slots == null ? ForwardHooks.NONE : new ForwardHooks() {
+            @Override
+            public boolean wants(String name) {
+                return name.endsWith(".moe.topk");
+            }
+
+            @Override
+            public NDArray apply(HookSite site, NDArray tensor) {
+                for (long e : tensor.toLongArray()) {                   // [N, k]
+                    slots[site.layer()][(int) e]++;
+                }
+                return null;
+            }
+        };
+        double sum = 0;
+        long count = 0;
+        int batch = 16;
+        for (int i = 0; i < windows.size(); i += batch) {
+            TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)));
+            ForwardResult r = model.forward(b, hooks, true);
+            for (int d = 0; d < b.size(); d++) {
+                sum += r.nllSum()[d];
+                count += r.nllCount()[d];
+            }
+        }
+        return sum / count;
+    }
+}
