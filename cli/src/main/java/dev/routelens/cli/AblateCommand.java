@@ -72,11 +72,6 @@ public final class AblateCommand implements Callable<Integer> {
                 ErrorsCsv.write(out.resolve("errors.csv"), tokens.errors());
             }
             var config = loaded.model().config();
-            var tooLong = tokens.docs().stream().filter(d -> d.ids().length > config.maxPositions()).toList();
-            if (!tooLong.isEmpty()) {
-                throw new UserError(tooLong.size() + " documents exceed the context of " + config.maxPositions()
-                        + " tokens (first: " + tooLong.get(0).id() + "); ablation needs whole documents");
-            }
             AblationStudy study = new AblationStudy(new Probe(loaded.model()));
             List<AblationResult> results;
             if (target.sweep) {

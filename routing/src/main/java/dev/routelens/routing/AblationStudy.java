@@ -30,9 +30,30 @@ public final class AblationStudy {
         this.config = probe.model().config();
     }
 
+    /**
+     * Cuts documents longer than the context into chunks of at most {@code max_position_embeddings}
+     * tokens; each chunk predicts its own next tokens, and chunks keep their document's label.
+     */
+    List<LabeledTokens> chunked(List<LabeledTokens> docs) {
+        int p = config.maxPositions();
+        List<LabeledTokens> out = new ArrayList<>();
+        for (LabeledTokens d : docs) {
+            if (d.ids().length <= p) {
+                out.add(d);
+                continue;
+            }
+            for (int from = 0, k = 0; from < d.ids().length; from += p, k++) {
+                out.add(new LabeledTokens(d.id() + "#" + k, d.label(), d.kind(),
+                        Arrays.copyOfRange(d.ids(), from, Math.min(d.ids().length, from + p))));
+            }
+        }
+        return out;
+    }
+
     /** One ablation over {@code docs}. */
-    public AblationResult run(List<LabeledTokens> docs, Ablation ablation) {
+    public AblationResult run(List<LabeledTokens> whole, Ablation ablation) {
         ablation.check(config);
+        List<LabeledTokens> docs = chunked(whole);
         Accumulator acc = new Accumulator(ablation, docs);
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         for (int[] members : probe.plan(ids).batches()) {
@@ -48,8 +69,9 @@ public final class AblationStudy {
      * Every (layer, expert) pair in {@code mode} (every layer once for top-r). {@code progress}
      * receives the number of ablated batch runs done after each one.
      */
-    public AblationSweep sweep(List<LabeledTokens> docs, AblationMode mode, int r, boolean residualCaching,
+    public AblationSweep sweep(List<LabeledTokens> whole, AblationMode mode, int r, boolean residualCaching,
                                LongConsumer progress) {
+        List<LabeledTokens> docs = chunked(whole);
         List<Ablation> ablations = new ArrayList<>();
         for (int l = 0; l < config.numLayers(); l++) {
             if (mode == AblationMode.TOP_R) {
@@ -86,7 +108,7 @@ public final class AblationStudy {
     /** Ablated batch runs a sweep will make, for progress bars. */
     public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
         long perBatch = (long) config.numLayers() * (mode == AblationMode.TOP_R ? 1 : config.numExperts());
-        return perBatch * probe.plan(docs.stream().map(LabeledTokens::ids).toList()).batches().size();
+        return perBatch * probe.plan(chunked(docs).stream().map(LabeledTokens::ids).toList()).batches().size();
     }
 
     private Predicate<String> topkNames(int fromLayer) {

@@ -148,4 +148,17 @@ class AblationStudyTest {
         assertEquals("class,layer,expert,mode,nll_base,nll_ablated,delta,tokens", lines.get(0));
         assertEquals(1 + cached.results().size() * 3, lines.size());
     }
+
+    @Test
+    void documentsLongerThanTheContextAreChunkedNotRefused() {
+        AblationStudy study = new AblationStudy(new Probe(model));
+        int[] longIds = new int[CONFIG.maxPositions() * 2 + 5];
+        for (int i = 0; i < longIds.length; i++) {
+            longIds[i] = (i * 7) % CONFIG.vocabSize();
+        }
+        List<LabeledTokens> one = List.of(new LabeledTokens("long", "a", dev.routelens.model.InputKind.PROTEIN, longIds));
+        assertEquals(3, study.chunked(one).size());
+        AblationResult r = study.run(one, new Ablation(0, 0, AblationMode.ZERO, 0));
+        assertEquals(longIds.length - 3, r.classes().get(0).tokens(), "each chunk predicts its own next tokens");
+    }
 }
