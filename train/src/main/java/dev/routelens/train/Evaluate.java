@@ -151,6 +151,14 @@ public final class Evaluate {
         try (Tokenizer tokenizer = Tokenizer.load(modelDir)) {
             data = TrainingData.load(config, tokenizer);
         }
+        return run(modelDir, data, config.initSeed(), window);
+    }
+
+    /** Evaluates the checkpoint in {@code modelDir} on {@code data}'s held-out documents. */
+    public static Report run(Path modelDir, TrainingData data, long initSeed, int window) throws IOException {
+        if (window < 2) {
+            throw new IllegalArgumentException("window must be at least 2 tokens, got " + window);
+        }
         List<int[]> windows = windows(data, window);
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("no held-out windows of two or more tokens to score");
@@ -178,7 +186,7 @@ public final class Evaluate {
             }
         }
         double random;
-        try (MoeTransformer model = MoeTransformer.create(mc, RandomWeights.of(config.initSeed()), Device.cpu(), Precision.F32)) {
+        try (MoeTransformer model = MoeTransformer.create(mc, RandomWeights.of(initSeed), Device.cpu(), Precision.F32)) {
             random = meanNll(model, windows, null);
         }
         double unigram = UnigramModel.fit(data.trainingDocuments(), mc.vocabSize(), true).meanNll(windows);

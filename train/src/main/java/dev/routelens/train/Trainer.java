@@ -260,12 +260,27 @@ public final class Trainer {
         }
     }
 
-    /** Held-out documents (in their fixed order) packed into at most {@code count} rows of {@code length}. */
+    /**
+     * Held-out documents packed into at most {@code count} rows of {@code length}, taken round-robin over
+     * the labels (each label's documents in their fixed order), so every label is represented.
+     */
     static int[][] heldOutRows(TrainingData data, int length, int count) {
+        java.util.Map<String, java.util.ArrayDeque<TrainingData.HeldOut>> byLabel = new java.util.LinkedHashMap<>();
+        for (TrainingData.HeldOut doc : data.heldOut()) {
+            byLabel.computeIfAbsent(doc.label(), k -> new java.util.ArrayDeque<>()).add(doc);
+        }
+        List<TrainingData.HeldOut> interleaved = new ArrayList<>();
+        while (byLabel.values().stream().anyMatch(q -> !q.isEmpty())) {
+            for (java.util.ArrayDeque<TrainingData.HeldOut> q : byLabel.values()) {
+                if (!q.isEmpty()) {
+                    interleaved.add(q.poll());
+                }
+            }
+        }
         List<int[]> rows = new ArrayList<>();
         int[] row = new int[length];
         int fill = 0;
-        for (TrainingData.HeldOut doc : data.heldOut()) {
+        for (TrainingData.HeldOut doc : interleaved) {
             for (int id : doc.ids()) {
                 row[fill++] = id;
                 if (fill == length) {
