@@ -1,63 +1,193 @@
 package dev.routelens.viz;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.CategoryStyler;
 
-/** Grouped bars: categories on x (e.g. experts), one series per class. */
-public final class BarChart {
-    private BarChart() {
+/**
+ * Grouped bars: categories on x (e.g. the experts of one layer), one bar per series in each group (e.g. one per
+ * class, in {@link ClassStyle} colours).
+ */
+public final class BarChart implements Plot {
+
+    private final String title;
+    private final String xAxis;
+    private final String yAxis;
+    private final List<String> categories;
+    private final Map<String, double[]> series; // name -> [categories]
+    private final double reference;             // NaN for none
+
+    private BarChart(String title, String xAxis, String yAxis, List<String> categories, Map<String, double[]> series,
+                     double reference) {
+        this.title = title;
+        this.xAxis = xAxis;
+        this.yAxis = yAxis;
+        this.categories = categories;
+        this.series = series;
+        this.reference = reference;
     }
 
     /**
-     * @param categories x categories [C]
-     * @param series class labels [S]
-     * @param values [S][C]
-     * @param reference a horizontal reference value (e.g. the uniform share 1/E), or NaN for none
+     * Writes grouped bars with the default {@link PlotWriter}.
+     *
+     * @param categories x categories {@code [C]}
+     * @param series     series (class) names {@code [S]}
+     * @param values     {@code [S, C]}
+     * @param reference  a dashed horizontal reference (e.g. the uniform share 1/E), or NaN for none
      */
-    public static void write(Path dir, String name, String title, String xTitle, String yTitle, List<String> categories,
-                             List<String> series, double[][] values, double reference) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(900, 60 * categories.size() * Math.max(1, series.size() / 2)))
-                .height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Fonts.apply(chart.getStyler());
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setOverlapped(false);
-        chart.getStyler().setYAxisDecimalPattern("0.###");
-        List<String> order = ClassStyle.order(series);
-        for (int k = 0; k < order.size(); k++) {
-            int s = series.indexOf(order.get(k));
-            List<Double> ys = new ArrayList<>();
-            for (double v : values[s]) {
-                ys.add(Double.isFinite(v) ? v : 0.0);
-            }
-            CategorySeries cs = chart.addSeries(order.get(k), categories, ys);
-            cs.setFillColor(ClassStyle.of(order.get(k), k).color());
+    public static WrittenPlot write(Path dir, String name, String title, String xTitle, String yTitle,
+                                    List<String> categories, List<String> series, double[][] values, double reference)
+            throws IOException {
+        if (series == null || values == null || series.size() != values.length) {
+            throw new IllegalArgumentException("bar chart '" + title + "': " + (series == null ? 0 : series.size())
+                    + " series names for " + (values == null ? 0 : values.length) + " value rows");
         }
-        if (Double.isFinite(reference)) {
-            List<Double> ref = new ArrayList<>();
-            categories.forEach(c -> ref.add(reference));
-            CategorySeries r = chart.addSeries("uniform " + String.format("%.3f", reference), categories, ref);
-            r.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
-            r.setLineColor(java.awt.Color.DARK_GRAY);
-            r.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-        }
-        PlotWriter.write(dir, name, PlotWriter.single(chart), chart.getWidth(), chart.getHeight());
-        List<String> header = new ArrayList<>(List.of("series"));
-        header.addAll(categories);
-        List<List<?>> rows = new ArrayList<>();
+        Map<String, double[]> bySeries = new LinkedHashMap<>();
         for (int s = 0; s < series.size(); s++) {
-            List<Object> row = new ArrayList<>();
-            row.add(series.get(s));
-            for (double v : values[s]) {
-                row.add(v);
+            if (bySeries.put(series.get(s), values[s]) != null) {
+                throw new IllegalArgumentException("bar chart '" + title + "': series '" + series.get(s) + "' twice");
+            }
+        }
+        BarChart chart = grouped(title, xTitle, yTitle, categories, bySeries);
+        return new PlotWriter(dir).write(name, Double.isNaN(reference) ? chart : chart.withReference(reference));
+    }
+
+    /** The same chart with a dashed horizontal line at {@code value}. */
+    public BarChart withReference(double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("bar chart '" + title + "': reference must be finite, got " + value);
+        }
+        return new BarChart(title, xAxis, yAxis, categories, series, value);
+    }
+
+    /**
+     * Bars for every series over {@code categories}; series are drawn in legend order (Figure 1 classes first).
+     *
+     * @param series name -> one finite value per category
+     */
+    public static BarChart grouped(String title, String xAxis, String yAxis, List<String> categories,
+                                   Map<String, double[]> series) {
+        if (categories == null || categories.isEmpty() || series == null || series.isEmpty()) {
+            throw new IllegalArgumentException("bar chart '" + title + "': needs categories and series");
+        }
+        Map<String, double[]> ordered = new LinkedHashMap<>();
+        for (String name : ClassStyle.order(series.keySet())) {
+            double[] values = series.get(name);
+            if (values == null || values.length != categories.size()) {
+                throw new IllegalArgumentException("bar chart '" + title + "': series '" + name + "' has "
+                        + (values == null ? "no" : String.valueOf(values.length)) + " values for "
+                        + categories.size() + " categories");
+            }
+            for (double v : values) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("bar chart '" + title + "': series '" + name + "' holds " + v);
+                }
+            }
+            ordered.put(name, values.clone());
+        }
+        return new BarChart(title, xAxis, yAxis, List.copyOf(categories), ordered, Double.NaN);
+    }
+
+    /**
+     * Share of routing slots each expert of one layer receives, per class.
+     *
+     * @param sharesByClass class -> {@code [E]} shares (each class's shares usually sum to 1)
+     */
+    public static BarChart expertShare(int layer, Map<String, double[]> sharesByClass) {
+        int experts = sharesByClass.values().iterator().next().length;
+        return grouped("Expert share per class, layer " + layer, "expert", "share of routing slots",
+                Heatmap.numbered("E", experts), sharesByClass);
+    }
+
+    @Override
+    public int width() {
+        return Math.max(900, 260 + categories.size() * (40 + 16 * series.size()));
+    }
+
+    @Override
+    public int height() {
+        return 600;
+    }
+
+    @Override
+    public Optional<Chart<?, ?>> chart() {
+        return Optional.of(build());
+    }
+
+    @Override
+    public void paint(Graphics2D g) {
+        build().paint(g, width(), height());
+    }
+
+    private CategoryChart build() {
+        CategoryChart chart = new CategoryChart(width(), height());
+        chart.setTitle(title);
+        chart.setXAxisTitle(xAxis);
+        chart.setYAxisTitle(yAxis);
+        CategoryStyler styler = chart.getStyler();
+        PlotStyle.apply(styler);
+        styler.setOverlapped(false);
+        styler.setAvailableSpaceFill(0.85);
+        styler.setPlotGridVerticalLinesVisible(false);
+        styler.setYAxisDecimalPattern("0.###");
+        double lowest = 0.0;
+        for (double[] values : series.values()) {
+            for (double v : values) {
+                lowest = Math.min(lowest, v);
+            }
+        }
+        styler.setYAxisMin(lowest);
+        List<ClassStyle> styles = ClassStyle.forLabels(new ArrayList<>(series.keySet()));
+        int s = 0;
+        for (Map.Entry<String, double[]> entry : series.entrySet()) {
+            List<Double> values = new ArrayList<>();
+            for (double v : entry.getValue()) {
+                values.add(v);
+            }
+            CategorySeries bars = chart.addSeries(entry.getKey(), categories, values);
+            bars.setFillColor(styles.get(s++).color());
+        }
+        if (!Double.isNaN(reference)) {
+            styler.setAnnotationLineColor(Color.DARK_GRAY);
+            styler.setAnnotationLineStroke(
+                    new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+            chart.addAnnotation(new AnnotationLine(reference, false, false));
+        }
+        return chart;
+    }
+
+    @Override
+    public DataTable data() {
+        List<String> header = new ArrayList<>();
+        header.add(xAxis);
+        header.addAll(series.keySet());
+        if (!Double.isNaN(reference)) {
+            header.add("reference");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int c = 0; c < categories.size(); c++) {
+            List<String> row = new ArrayList<>();
+            row.add(categories.get(c));
+            for (double[] values : series.values()) {
+                row.add(DataTable.number(values[c]));
+            }
+            if (!Double.isNaN(reference)) {
+                row.add(DataTable.number(reference));
             }
             rows.add(row);
         }
-        PlotWriter.writeCsv(dir.resolve(name + ".csv"), header, rows);
+        return new DataTable(header, rows);
     }
 }

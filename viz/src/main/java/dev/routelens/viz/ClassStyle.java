@@ -1,54 +1,112 @@
 package dev.routelens.viz;
 
 import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import org.knowm.xchart.style.markers.Circle;
+import org.knowm.xchart.style.markers.Diamond;
 import org.knowm.xchart.style.markers.Marker;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.knowm.xchart.style.markers.Square;
+import org.knowm.xchart.style.markers.TriangleDown;
+import org.knowm.xchart.style.markers.TriangleUp;
+import org.knowm.xchart.style.markers.Trapezoid;
 
 /**
- * Fixed colours and markers per class, so every figure draws a class the same way. The six Figure 1
- * classes use the Okabe-Ito palette (distinguishable with colour-vision deficiencies) and distinct
- * marker shapes; other labels cycle through the rest.
+ * Colour and marker of one class, fixed for the six Figure 1 classes (Okabe-Ito palette, safe for the common
+ * colour-vision deficiencies) and assigned from a fallback palette (Paul Tol's "muted") for other labels.
  *
- * @param color fill colour
- * @param marker marker shape
+ * @param label  class name as given
+ * @param color  fill colour
+ * @param marker XChart marker shape
  */
-public record ClassStyle(Color color, Marker marker) {
-    /** The Figure 1 classes in legend order. */
-    public static final List<String> FIGURE1 = List.of("mathematics", "physics", "chemistry", "biology", "molecules", "proteins");
+public record ClassStyle(String label, Color color, Marker marker) {
 
-    private static final Map<String, ClassStyle> FIXED = Map.of(
-            "mathematics", new ClassStyle(new Color(0, 114, 178), SeriesMarkers.CIRCLE),
-            "physics", new ClassStyle(new Color(86, 180, 233), SeriesMarkers.DIAMOND),
-            "chemistry", new ClassStyle(new Color(0, 158, 115), SeriesMarkers.SQUARE),
-            "biology", new ClassStyle(new Color(230, 159, 0), SeriesMarkers.TRIANGLE_UP),
-            "molecules", new ClassStyle(new Color(213, 94, 0), SeriesMarkers.TRIANGLE_DOWN),
-            "proteins", new ClassStyle(new Color(204, 121, 167), SeriesMarkers.CROSS));
+    /** The Figure 1 classes, in legend order. */
+    public static final List<String> FIGURE1_CLASSES =
+            List.of("mathematics", "physics", "chemistry", "biology", "molecules", "proteins");
 
-    private static final Color[] FALLBACK = {
-        new Color(0, 0, 0), new Color(240, 228, 66), new Color(120, 120, 120), new Color(140, 86, 75),
-        new Color(23, 190, 207), new Color(188, 189, 34)
+    private static final Color[] FIGURE1_COLORS = {
+        new Color(0x0072B2), // blue
+        new Color(0xD55E00), // vermillion
+        new Color(0x009E73), // bluish green
+        new Color(0xE69F00), // orange
+        new Color(0xCC79A7), // reddish purple
+        new Color(0x56B4E9), // sky blue
     };
-    private static final Marker[] FALLBACK_MARKERS = {
-        SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP
+    private static final Marker[] MARKERS = {
+        new Circle(), new Square(), new Diamond(), new TriangleUp(), new TriangleDown(), new Trapezoid(),
+    };
+    /** Paul Tol's "muted" palette, reordered so that neighbours differ most; then dark grey. */
+    private static final Color[] FALLBACK_COLORS = {
+        new Color(0x332288), new Color(0xCC6677), new Color(0x117733), new Color(0x88CCEE),
+        new Color(0x999933), new Color(0xAA4499), new Color(0x44AA99), new Color(0x882255),
+        new Color(0xDDCC77), new Color(0x444444),
     };
 
-    /** The style of {@code label}; {@code index} picks a fallback for labels outside Figure 1. */
-    public static ClassStyle of(String label, int index) {
-        ClassStyle fixed = FIXED.get(label);
-        if (fixed != null) {
-            return fixed;
+    public ClassStyle {
+        if (label == null || color == null || marker == null) {
+            throw new IllegalArgumentException("class style: label, color and marker are required");
         }
-        return new ClassStyle(FALLBACK[Math.floorMod(index, FALLBACK.length)],
-                FALLBACK_MARKERS[Math.floorMod(index / FALLBACK.length, FALLBACK_MARKERS.length)]);
     }
 
-    /** Labels in legend order: Figure 1 classes first, then the rest as given. */
-    public static List<String> order(List<String> labels) {
-        List<String> distinct = labels.stream().distinct().toList();
-        List<String> out = new java.util.ArrayList<>(FIGURE1.stream().filter(distinct::contains).toList());
-        distinct.stream().filter(l -> !out.contains(l)).forEach(out::add);
-        return out;
+    /** Index of {@code label} among {@link #FIGURE1_CLASSES} (case and surrounding blanks ignored), or -1. */
+    public static int figure1Index(String label) {
+        return label == null ? -1 : FIGURE1_CLASSES.indexOf(label.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Styles for {@code labels} in order: Figure 1 classes get their fixed style, the others the fallback
+     * palette in the order given (so the same label list always gives the same styles).
+     */
+    public static List<ClassStyle> forLabels(List<String> labels) {
+        List<ClassStyle> styles = new ArrayList<>(labels.size());
+        int fallback = 0;
+        for (String label : labels) {
+            int fixed = figure1Index(label);
+            if (fixed >= 0) {
+                styles.add(new ClassStyle(label, FIGURE1_COLORS[fixed], MARKERS[fixed]));
+            } else {
+                styles.add(new ClassStyle(label, FALLBACK_COLORS[fallback % FALLBACK_COLORS.length],
+                        MARKERS[fallback % MARKERS.length]));
+                fallback++;
+            }
+        }
+        return styles;
+    }
+
+    /** The style of a single label (unknown labels get the first fallback entry). */
+    public static ClassStyle forLabel(String label) {
+        return forLabels(List.of(label)).get(0);
+    }
+
+    /**
+     * Distinct labels in legend order: the Figure 1 classes present, in their fixed order, then the other
+     * labels in the order given.
+     */
+    public static List<String> order(Collection<String> labels) {
+        Set<String> distinct = new LinkedHashSet<>(labels);
+        List<String> ordered = new ArrayList<>();
+        for (int canonical = 0; canonical < FIGURE1_CLASSES.size(); canonical++) {
+            for (String label : distinct) {
+                if (figure1Index(label) == canonical && !ordered.contains(label)) {
+                    ordered.add(label);
+                }
+            }
+        }
+        for (String label : distinct) {
+            if (figure1Index(label) < 0) {
+                ordered.add(label);
+            }
+        }
+        return ordered;
+    }
+
+    /** The colour with the given alpha (0-255). */
+    public Color withAlpha(int alpha) {
+        return new Color(color.getRed(), color.getGreen(), color.getBlue(), alpha);
     }
 }

@@ -1,137 +1,334 @@
 package dev.routelens.viz;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Heatmaps of matrices such as layers x experts (mean expert choice per class, ablation NLL deltas)
- * or experts x experts (co-activation). Several panels share one colour scale.
+ * A labelled matrix as coloured cells with a colour-scale legend, e.g. layers x experts (expert choice per
+ * class, ablation NLL deltas) or experts x experts (co-activation). Row 0 is drawn at the top. NaN cells
+ * stay blank.
  */
-public final class Heatmap {
-    /** Sequential scale (white to dark blue) for non-negative values. */
-    public static final Color[] SEQUENTIAL = {new Color(247, 251, 255), new Color(158, 202, 225), new Color(49, 130, 189), new Color(8, 48, 107)};
-    /** Diverging scale (blue, white, red) for signed values such as NLL deltas. */
-    public static final Color[] DIVERGING = {new Color(33, 102, 172), new Color(247, 247, 247), new Color(178, 24, 43)};
+public final class Heatmap implements Plot {
 
-    private Heatmap() {
+    /** Sequential scale (viridis anchors): dark blue for low, yellow for high. */
+    static final Color[] SEQUENTIAL = {
+        new Color(0x440154), new Color(0x3B528B), new Color(0x21918C), new Color(0x5EC962), new Color(0xFDE725),
+    };
+    /** Diverging scale (ColorBrewer RdBu): blue below zero, white at zero, red above. */
+    static final Color[] DIVERGING = {
+        new Color(0x2166AC), new Color(0x92C5DE), new Color(0xF7F7F7), new Color(0xF4A582), new Color(0xB2182B),
+    };
+
+    private final String title;
+    private final String rowAxis;
+    private final List<String> rowLabels;
+    private final String columnAxis;
+    private final List<String> columnLabels;
+    private final double[][] values; // [rows, columns]
+    private final boolean diverging;
+    private final double min;
+    private final double max;
+    private final boolean showValues;
+    private final String valuePattern;
+    private final boolean legend;
+    private final boolean compact;
+
+    private Heatmap(String title, String rowAxis, List<String> rowLabels, String columnAxis, List<String> columnLabels,
+                    double[][] values, boolean diverging, double min, double max, boolean showValues,
+                    String valuePattern, boolean legend, boolean compact) {
+        this.title = title;
+        this.rowAxis = rowAxis;
+        this.rowLabels = rowLabels;
+        this.columnAxis = columnAxis;
+        this.columnLabels = columnLabels;
+        this.values = values;
+        this.diverging = diverging;
+        this.min = min;
+        this.max = max;
+        this.showValues = showValues;
+        this.valuePattern = valuePattern;
+        this.legend = legend;
+        this.compact = compact;
+    }
+
+    /** Values from low (dark) to high (bright), range = data min..max. */
+    public static Heatmap sequential(String title, String rowAxis, List<String> rowLabels, String columnAxis,
+                                     List<String> columnLabels, double[][] values) {
+        return create(title, rowAxis, rowLabels, columnAxis, columnLabels, values, false);
+    }
+
+    /** Signed values on a blue-white-red scale symmetric about zero, range = +-max|value|. */
+    public static Heatmap diverging(String title, String rowAxis, List<String> rowLabels, String columnAxis,
+                                    List<String> columnLabels, double[][] values) {
+        return create(title, rowAxis, rowLabels, columnAxis, columnLabels, values, true);
+    }
+
+    /** Mean expert choice of one class: layers ({@code [L, E]} rows) x experts. */
+    public static Heatmap expertChoice(String className, double[][] layerByExpert) {
+        return sequential("Expert choice: " + className, "layer", numbered("L", layerByExpert.length), "expert",
+                numbered("E", columns(layerByExpert)), layerByExpert);
+    }
+
+    /** Increase in NLL when an expert is ablated: layers ({@code [L, E]}) x experts, diverging about 0. */
+    public static Heatmap ablation(String title, double[][] nllDeltaByLayerAndExpert) {
+        return diverging(title, "layer", numbered("L", nllDeltaByLayerAndExpert.length), "expert",
+                numbered("E", columns(nllDeltaByLayerAndExpert)), nllDeltaByLayerAndExpert);
+    }
+
+    /** How often two experts are chosen together ({@code [E, E]}), with the counts written in the cells. */
+    public static Heatmap coActivation(String title, double[][] expertByExpert) {
+        return sequential(title, "expert", numbered("E", expertByExpert.length), "expert",
+                numbered("E", columns(expertByExpert)), expertByExpert).withValueLabels(true, "0.###");
+    }
+
+    /** Labels prefix0, prefix1, ... */
+    public static List<String> numbered(String prefix, int count) {
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    private static int columns(double[][] values) {
+        return values == null || values.length == 0 || values[0] == null ? 0 : values[0].length;
+    }
+
+    private static Heatmap create(String title, String rowAxis, List<String> rowLabels, String columnAxis,
+                                  List<String> columnLabels, double[][] values, boolean diverging) {
+        if (values == null || values.length == 0 || values[0] == null || values[0].length == 0) {
+            throw new IllegalArgumentException("heat map '" + title + "': empty matrix");
+        }
+        if (rowLabels.size() != values.length || columnLabels.size() != values[0].length) {
+            throw new IllegalArgumentException("heat map '" + title + "': " + values.length + " x " + values[0].length
+                    + " matrix but " + rowLabels.size() + " row and " + columnLabels.size() + " column labels");
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double[][] copy = new double[values.length][];
+        for (int r = 0; r < values.length; r++) {
+            if (values[r] == null || values[r].length != columnLabels.size()) {
+                throw new IllegalArgumentException("heat map '" + title + "': row " + r + " is not "
+                        + columnLabels.size() + " wide");
+            }
+            copy[r] = values[r].clone();
+            for (double v : values[r]) {
+                if (Double.isInfinite(v)) {
+                    throw new IllegalArgumentException("heat map '" + title + "': row " + r + " holds " + v);
+                }
+                if (!Double.isNaN(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        if (lo > hi) { // all NaN
+            lo = 0.0;
+            hi = 1.0;
+        }
+        if (diverging) {
+            double reach = Math.max(Math.abs(lo), Math.abs(hi));
+            lo = -reach;
+            hi = reach;
+        }
+        if (lo == hi) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        return new Heatmap(title, rowAxis, List.copyOf(rowLabels), columnAxis, List.copyOf(columnLabels), copy,
+                diverging, lo, hi, false, "0.##", true, false);
+    }
+
+    /** The same plot with a fixed colour range, e.g. shared by the per-class panels. */
+    public Heatmap withRange(double newMin, double newMax) {
+        if (!(newMin < newMax) || Double.isInfinite(newMin) || Double.isInfinite(newMax)) {
+            throw new IllegalArgumentException("heat map '" + title + "': range needs finite min < max");
+        }
+        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, newMin, newMax,
+                showValues, valuePattern, legend, compact);
+    }
+
+    /** The same plot with (or without) the values written in the cells, formatted by a DecimalFormat pattern. */
+    public Heatmap withValueLabels(boolean show, String decimalPattern) {
+        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, min, max, show,
+                decimalPattern, legend, compact);
+    }
+
+    /** The same plot as a small panel: no colour-scale legend (panels share one bar), smaller cells. */
+    Heatmap asPanel() {
+        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, min, max,
+                showValues, valuePattern, false, true);
+    }
+
+    boolean isDiverging() {
+        return diverging;
+    }
+
+    String title() {
+        return title;
+    }
+
+    List<String> rowLabels() {
+        return rowLabels;
+    }
+
+    List<String> columnLabels() {
+        return columnLabels;
+    }
+
+    double value(int row, int column) {
+        return values[row][column];
     }
 
     /**
-     * One panel per matrix, in a grid, all on one scale; writes PNG, SVG and a long-form CSV
-     * (panel, row, column, value).
+     * Writes one heat map per matrix, as panels of one figure on one shared colour scale (a single matrix gives
+     * a single heat map), with the default {@link PlotWriter}. Rows and columns are numbered from 0. The CSV is
+     * long-form: panel, row, column, value.
      *
-     * @param panels panel titles
-     * @param matrices [P][rows][cols]
-     * @param rowName e.g. "layer"; rows are numbered from 0
-     * @param colName e.g. "expert"
-     * @param diverging symmetric scale around 0 when true
+     * @param panels    panel titles {@code [P]}, e.g. class names
+     * @param matrices  {@code [P][rows][cols]}, all the same shape
+     * @param rowName   row axis title, e.g. "layer"
+     * @param colName   column axis title, e.g. "expert"
+     * @param diverging blue-white-red scale symmetric about 0 when true
      */
-    public static void write(Path dir, String name, String title, List<String> panels, List<double[][]> matrices,
-                             String rowName, String colName, boolean diverging) throws IOException {
-        if (panels.size() != matrices.size() || panels.isEmpty()) {
-            throw new IllegalArgumentException("heatmap needs one title per matrix");
-        }
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (double[][] m : matrices) {
-            for (double[] row : m) {
-                for (double v : row) {
-                    if (Double.isFinite(v)) {
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                    }
-                }
-            }
-        }
-        if (!(min <= max)) {
-            min = 0;
-            max = 1;
-        }
-        if (diverging) {
-            double a = Math.max(Math.abs(min), Math.abs(max));
-            min = -a;
-            max = a;
-        }
-        if (!diverging && min >= 0 && max <= 1) {
-            min = 0;  // probabilities: a fixed, readable scale
-            max = max > 0.5 ? 1 : niceCeiling(max);
-        }
-        if (min == max) {
-            max = min + 1e-12;
+    public static WrittenPlot write(Path dir, String name, String title, List<String> panels,
+                                    List<double[][]> matrices, String rowName, String colName, boolean diverging)
+            throws IOException {
+        return new PlotWriter(dir).write(name, panels(title, panels, matrices, rowName, colName, diverging));
+    }
+
+    /** The figure {@link #write} draws: {@link HeatmapPanels} on a shared scale. */
+    public static HeatmapPanels panels(String title, List<String> panels, List<double[][]> matrices, String rowName,
+                                       String colName, boolean diverging) {
+        if (panels == null || matrices == null || panels.isEmpty() || panels.size() != matrices.size()) {
+            throw new IllegalArgumentException("heat map '" + title + "': needs one title per matrix, got "
+                    + (panels == null ? 0 : panels.size()) + " titles for " + (matrices == null ? 0 : matrices.size())
+                    + " matrices");
         }
         int rows = matrices.get(0).length;
-        int cols = matrices.get(0)[0].length;
-        int cellW = Math.max(470, 34 * cols + 260);
-        int cellH = Math.max(320, 16 * rows + 120);
-        int columns = Math.min(3, panels.size());
-        List<HeatMapChart> charts = new ArrayList<>();
-        for (int p = 0; p < panels.size(); p++) {
-            charts.add(chart(panels.size() == 1 ? title : panels.get(p), matrices.get(p), rowName, colName, min, max,
-                    diverging, cellW, cellH));
-        }
-        int gridRows = (panels.size() + columns - 1) / columns;
-        PlotWriter.write(dir, name, PlotWriter.grid(charts, columns, cellW, cellH), columns * cellW, gridRows * cellH);
-        List<List<?>> data = new ArrayList<>();
+        int cols = columns(matrices.get(0));
+        List<Heatmap> maps = new ArrayList<>();
         for (int p = 0; p < panels.size(); p++) {
             double[][] m = matrices.get(p);
-            for (int r = 0; r < m.length; r++) {
-                for (int c = 0; c < m[r].length; c++) {
-                    data.add(List.of(panels.get(p), r, c, m[r][c]));
+            if (m == null || m.length != rows || columns(m) != cols) {
+                throw new IllegalArgumentException("heat map '" + title + "': panel '" + panels.get(p)
+                        + "' is not " + rows + " x " + cols);
+            }
+            List<String> rowLabels = numbered("", rows);
+            List<String> colLabels = numbered("", cols);
+            maps.add(diverging ? diverging(panels.get(p), rowName, rowLabels, colName, colLabels, m)
+                    : sequential(panels.get(p), rowName, rowLabels, colName, colLabels, m));
+        }
+        return HeatmapPanels.of(title, maps);
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    private int cellWidth() {
+        return compact ? Math.max(30, Math.min(60, 320 / columnLabels.size()))
+                : Math.max(44, Math.min(90, 640 / columnLabels.size()));
+    }
+
+    private int cellHeight() {
+        return compact ? Math.max(16, Math.min(50, 440 / rowLabels.size()))
+                : Math.max(22, Math.min(70, 720 / rowLabels.size()));
+    }
+
+    @Override
+    public int width() {
+        return (compact ? 110 : 160) + columnLabels.size() * cellWidth() + (legend ? 190 : 0);
+    }
+
+    @Override
+    public int height() {
+        return (compact ? 140 : 170) + rowLabels.size() * cellHeight();
+    }
+
+    @Override
+    public Optional<Chart<?, ?>> chart() {
+        return Optional.of(build());
+    }
+
+    @Override
+    public void paint(Graphics2D g) {
+        build().paint(g, width(), height());
+    }
+
+    private HeatMapChart build() {
+        // The theme argument matters: the two-argument constructor leaves the colour range unset.
+        HeatMapChart chart = new HeatMapChart(width(), height(), Styler.ChartTheme.XChart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(columnAxis);
+        chart.setYAxisTitle(rowAxis);
+        HeatMapStyler styler = chart.getStyler();
+        PlotStyle.apply(styler);
+        if (compact) {
+            styler.setChartTitleFont(PlotStyle.TITLE.deriveFont(18f));
+            styler.setAxisTickLabelsFont(PlotStyle.TICK_LABELS.deriveFont(13f));
+            styler.setChartPadding(8);
+        }
+        styler.setPlotGridLinesVisible(false);
+        styler.setPlotContentSize(1.0);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setLegendVisible(legend);
+        styler.setRangeColors(diverging ? DIVERGING : SEQUENTIAL);
+        styler.setMin(min);
+        styler.setMax(max);
+        styler.setPiecewise(false);
+        styler.setDrawBorder(true);
+        styler.setShowValue(showValues);
+        styler.setValueFont(PlotStyle.CELL_VALUES);
+        styler.setValueFontColor(Color.BLACK);
+        styler.setHeatMapValueDecimalPattern(valuePattern);
+        styler.setGradientColorColumnHeight(Math.max(200, rowLabels.size() * cellHeight() - 40));
+        styler.setGradientColorColumnWeight(18);
+        styler.setLegendFont(PlotStyle.TICK_LABELS);
+        // XChart puts the first y category at the bottom; reverse so that row 0 is on top.
+        List<String> yCategories = new ArrayList<>(rowLabels);
+        java.util.Collections.reverse(yCategories);
+        List<Number[]> cells = new ArrayList<>();
+        int rows = rowLabels.size();
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columnLabels.size(); c++) {
+                double v = values[r][c];
+                if (!Double.isNaN(v)) {
+                    cells.add(new Number[] {c, rows - 1 - r, v});
                 }
             }
         }
-        PlotWriter.writeCsv(dir.resolve(name + ".csv"), List.of("panel", rowName, colName, "value"), data);
-    }
-
-    /** The smallest of 1, 2, 5 x 10^k at or above v (v > 0). */
-    static double niceCeiling(double v) {
-        if (!(v > 0)) {
-            return 1;
-        }
-        double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5, 10}) {
-            if (m * p >= v) {
-                return m * p;
-            }
-        }
-        return 10 * p;
-    }
-
-    private static HeatMapChart chart(String title, double[][] m, String rowName, String colName, double min, double max,
-                                      boolean diverging, int w, int h) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(w).height(h).title(title).xAxisTitle(colName)
-                .yAxisTitle(rowName).build();
-        Fonts.apply(chart.getStyler());
-        chart.getStyler().setRangeColors(diverging ? DIVERGING : SEQUENTIAL);
-        chart.getStyler().setMin(min);
-        chart.getStyler().setMax(max);
-        chart.getStyler().setShowValue(false);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setPlotContentSize(1.0);
-        chart.getStyler().setHeatMapDecimalValueFormatter(v -> String.format("%.3g", v));
-        chart.getStyler().setGradientColorColumnWeight(14);
-        chart.getStyler().setGradientColorColumnHeight(Math.max(120, h - 200));
-        List<Integer> xs = new ArrayList<>();
-        List<Integer> ys = new ArrayList<>();
-        for (int c = 0; c < m[0].length; c++) {
-            xs.add(c);
-        }
-        for (int r = 0; r < m.length; r++) {
-            ys.add(r);
-        }
-        List<Number[]> cells = new ArrayList<>();
-        for (int r = 0; r < m.length; r++) {
-            for (int c = 0; c < m[r].length; c++) {
-                cells.add(new Number[] {c, r, Double.isFinite(m[r][c]) ? m[r][c] : min});
-            }
-        }
-        chart.addSeries(title, xs, ys, cells);
+        chart.addSeries(title.isBlank() ? "values" : title, columnLabels, yCategories, cells);
         return chart;
+    }
+
+    @Override
+    public DataTable data() {
+        List<String> header = new ArrayList<>();
+        header.add(rowAxis);
+        header.addAll(columnLabels);
+        List<List<String>> rows = new ArrayList<>();
+        for (int r = 0; r < rowLabels.size(); r++) {
+            List<String> row = new ArrayList<>();
+            row.add(rowLabels.get(r));
+            for (double v : values[r]) {
+                row.add(DataTable.number(v));
+            }
+            rows.add(row);
+        }
+        return new DataTable(header, rows);
     }
 }

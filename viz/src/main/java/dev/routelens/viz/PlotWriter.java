@@ -11,134 +11,199 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
- * Writes charts, alone or composed in a grid, as PNG and SVG, and their data as CSV. Files are
- * written to a temp file beside the target and renamed, so a reader never sees half a plot.
+ * Writes a {@link Plot} as {@code <name>.png} (at {@link #dpi()}, 150 or more), {@code <name>.svg} and
+ * {@code <name>.csv} into one directory. Each file is rendered into a temporary file in that directory and
+ * then moved over the target, so readers never see a half-written file.
+ *
+ * <p>Single-chart plots go through XChart's {@link BitmapEncoder#saveBitmapWithDPI}; composed figures (the
+ * 3-D Figure 1) are painted onto one canvas scaled by dpi / 72, with the dpi recorded in the PNG. SVGs are
+ * drawn on one VectorGraphics2D canvas either way. Rendering is headless.
  */
 public final class PlotWriter {
-    /** PNG resolution: charts are drawn at {@code DPI / 72} times their point size. */
-    public static final int DPI = 200;
 
-    private PlotWriter() {
+    public static final int DEFAULT_DPI = 150;
+    public static final int MIN_DPI = 150;
+    public static final int MAX_DPI = 1200;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
     }
 
-    /** Something that paints itself into a w x h box (a chart, or a grid of charts). */
+    private final Path directory;
+    private final int dpi;
+
+    public PlotWriter(Path directory) {
+        this(directory, DEFAULT_DPI);
+    }
+
+    public PlotWriter(Path directory, int dpi) {
+        if (directory == null) {
+            throw new IllegalArgumentException("plot writer: no output directory");
+        }
+        if (dpi < MIN_DPI || dpi > MAX_DPI) {
+            throw new IllegalArgumentException("plot writer: dpi must be in [" + MIN_DPI + ", " + MAX_DPI + "], got " + dpi);
+        }
+        this.directory = directory;
+        this.dpi = dpi;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public int dpi() {
+        return dpi;
+    }
+
+    /** Writes {@code name}.png, .svg and .csv; {@code name} is a plain file stem such as "figure1-tsne". */
+    public WrittenPlot write(String name, Plot plot) throws IOException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("plot writer: '" + name + "' is not a plain file name stem");
+        }
+        Files.createDirectories(directory);
+        Path png = directory.resolve(name + ".png");
+        Path svg = directory.resolve(name + ".svg");
+        Path csv = directory.resolve(name + ".csv");
+        atomically(png, this::writePngTo, plot);
+        atomically(svg, PlotWriter::writeSvgTo, plot);
+        atomically(csv, PlotWriter::writeCsvTo, plot);
+        return new WrittenPlot(png, svg, csv);
+    }
+
     @FunctionalInterface
-    public interface Painter {
-        void paint(Graphics2D g, int width, int height);
+    private interface FileWriter {
+        void write(Path file, Plot plot) throws IOException;
     }
 
-    /** A grid of charts, {@code columns} wide, each cell {@code cellWidth x cellHeight} points. */
-    public static Painter grid(List<? extends Chart<?, ?>> charts, int columns, int cellWidth, int cellHeight) {
-        return (g, w, h) -> {
-            for (int i = 0; i < charts.size(); i++) {
-                Graphics2D cell = (Graphics2D) g.create((i % columns) * cellWidth, (i / columns) * cellHeight,
-                        cellWidth, cellHeight);
-                charts.get(i).paint(cell, cellWidth, cellHeight);
-                cell.dispose();
+    private static void atomically(Path target, FileWriter writer, Plot plot) throws IOException {
+        String fileName = target.getFileName().toString();
+        String extension = fileName.substring(fileName.lastIndexOf('.'));
+        Path temp = Files.createTempFile(target.getParent(), "." + fileName + ".", extension);
+        try {
+            writer.write(temp, plot);
+            if (Files.size(temp) == 0) {
+                throw new IOException("rendering " + target + " produced an empty file");
             }
-        };
+            readableByAll(temp);
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
-    /** One chart at its own size. */
-    public static Painter single(Chart<?, ?> chart) {
-        return (g, w, h) -> chart.paint(g, w, h);
+    /** Temporary files are created owner-only; the published file gets the usual rw-r--r--. */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
-    /** Writes {@code dir/name.png} and {@code dir/name.svg} of a {@code width x height}-point drawing. */
-    public static void write(Path dir, String name, Painter painter, int width, int height) throws IOException {
-        Files.createDirectories(dir);
-        writePng(dir.resolve(name + ".png"), painter, width, height);
-        writeSvg(dir.resolve(name + ".svg"), painter, width, height);
+    private void writePngTo(Path file, Plot plot) throws IOException {
+        Optional<Chart<?, ?>> chart = plot.chart();
+        if (chart.isPresent()) {
+            BitmapEncoder.saveBitmapWithDPI(chart.get(), file.toString(), BitmapEncoder.BitmapFormat.PNG, dpi);
+            return;
+        }
+        double scale = dpi / 72.0;
+        int w = (int) Math.ceil(plot.width() * scale);
+        int h = (int) Math.ceil(plot.height() * scale);
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, w, h);
+            g.scale(scale, scale);
+            plot.paint(g);
+        } finally {
+            g.dispose();
+        }
+        writePngWithDpi(image, file, dpi);
     }
 
-    static void writePng(Path file, Painter painter, int width, int height) throws IOException {
-        double scale = DPI / 72.0;
-        BufferedImage img = new BufferedImage((int) Math.ceil(width * scale), (int) Math.ceil(height * scale),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.scale(scale, scale);
-        painter.paint(g, width, height);
-        g.dispose();
-        atomically(file, out -> writePngWithDpi(img, out));
-    }
-
-    private static void writePngWithDpi(BufferedImage img, OutputStream out) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
-        IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(img), writer.getDefaultWriteParam());
-        // The PNG-native pHYs chunk; the standard tree's pixel size is mis-scaled by the JDK's writer.
-        String perMeter = Long.toString(Math.round(DPI / 0.0254));
-        IIOMetadataNode phys = new IIOMetadataNode("pHYs");
-        phys.setAttribute("pixelsPerUnitXAxis", perMeter);
-        phys.setAttribute("pixelsPerUnitYAxis", perMeter);
-        phys.setAttribute("unitSpecifier", "meter");
-        IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
-        root.appendChild(phys);
-        meta.mergeTree("javax_imageio_png_1.0", root);
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.write(null, new IIOImage(img, null, meta), writer.getDefaultWriteParam());
+    /**
+     * PNG with its pixel density set to {@code dpi} in the native pHYs chunk (pixels per metre). The standard
+     * metadata tree's pixel size is mis-scaled by the JDK's PNG writer, so it is not used.
+     */
+    static void writePngWithDpi(BufferedImage image, Path file, int dpi) throws IOException {
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
+        if (!writers.hasNext()) {
+            throw new IOException("no PNG writer available");
+        }
+        ImageWriter writer = writers.next();
+        try {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata metadata = writer.getDefaultImageMetadata(
+                    ImageTypeSpecifier.createFromBufferedImageType(image.getType()), param);
+            String pixelsPerMetre = Long.toString(Math.round(dpi / 0.0254));
+            IIOMetadataNode physical = new IIOMetadataNode("pHYs");
+            physical.setAttribute("pixelsPerUnitXAxis", pixelsPerMetre);
+            physical.setAttribute("pixelsPerUnitYAxis", pixelsPerMetre);
+            physical.setAttribute("unitSpecifier", "meter");
+            IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+            root.appendChild(physical);
+            metadata.mergeTree("javax_imageio_png_1.0", root);
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(image, null, metadata), param);
+            }
         } finally {
             writer.dispose();
         }
     }
 
-    static void writeSvg(Path file, Painter painter, int width, int height) throws IOException {
+    private static void writeSvgTo(Path file, Plot plot) throws IOException {
         VectorGraphics2D g = new VectorGraphics2D();
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        painter.paint(g, width, height);
-        var doc = new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height));
-        atomically(file, doc::writeTo);
+        g.fillRect(0, 0, plot.width(), plot.height());
+        plot.paint(g);
+        PageSize page = new PageSize(0.0, 0.0, plot.width(), plot.height());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            new SVGProcessor().getDocument(g.getCommands(), page).writeTo(out);
+        }
     }
 
-    /** Writes a CSV with a header and rows. */
-    public static void writeCsv(Path file, List<String> header, List<List<?>> rows) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        atomically(file, out -> {
-            Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new)).build());
-            for (List<?> row : rows) {
-                p.printRecord(row);
+    private static void writeCsvTo(Path file, Plot plot) throws IOException {
+        DataTable table = plot.data();
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader(table.header().toArray(String[]::new))
+                .setRecordSeparator("\n")
+                .build();
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             CSVPrinter printer = new CSVPrinter(out, format)) {
+            for (java.util.List<String> row : table.rows()) {
+                printer.printRecord(row);
             }
-            p.flush();
-        });
-    }
-
-    interface OutputBody {
-        void write(OutputStream out) throws IOException;
-    }
-
-    static void atomically(Path file, OutputBody body) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                body.write(out);
-            }
-            tmp.toFile().setReadable(true, false);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

@@ -1,6 +1,9 @@
 /**
- * Publication plots with XChart, rendered headless: Figure 1 (a 3-D embedding as an oblique view and
- * three axis-pair projections), heatmaps, grouped bar charts and line charts. Every plot is written as
- * PNG (at least 150 dpi) and SVG, with the data behind it as CSV, each file atomically.
+ * Paper figures, headless: the Figure 1 embedding plot, heat maps (layers x experts, experts x experts), grouped
+ * expert-share bars and training curves, drawn with XChart and written by {@link dev.routelens.viz.PlotWriter}
+ * as PNG (150 dpi or more), SVG and the CSV of the numbers behind each plot.
+ *
+ * <p>Inputs are plain matrices and label lists; nothing here knows about models or routing. Classes keep the
+ * same colour and marker in every plot ({@link dev.routelens.viz.ClassStyle}).
  */
 package dev.routelens.viz;
