@@ -29,6 +29,7 @@ public final class TsneBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("Barnes-Hut t-SNE: %.1f s total (affinities %.1f s), KL %.3f%n", seconds,
                 embedding.stat("affinitySeconds"), embedding.stat("klDivergence"));
+        System.out.printf("coordinate hash %08x%n", java.util.Arrays.deepHashCode(embedding.coords()));
         if (data.x().length <= 6000) {
             System.out.printf("kNN accuracy low %.3f%n", EmbeddingQuality.knnAccuracy(embedding.coords(), data.labels(), 10));
         }

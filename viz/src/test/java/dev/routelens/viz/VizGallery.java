@@ -63,6 +63,12 @@ public final class VizGallery {
         }
         BarChart.write(writer.directory(), "expert-share-reference", "Expert share of top-2 slots, layer 12",
                 "expert", "share of slots", Heatmap.numbered("E", 8), ClassStyle.FIGURE1_CLASSES, shares, 1.0 / 8);
+        // End to end: six 208-dimensional clusters through t-SNE (3-D) into Figure 1.
+        Object[] high = SampleData.clusters(208, 200, 7L);
+        dev.routelens.embed.Embedding tsne = dev.routelens.embed.Tsne.fit((double[][]) high[0],
+                dev.routelens.embed.TsneConfig.defaults());
+        writer.write("figure1-tsne", Figure1Plot.of(tsne.coords(), (String[]) high[1],
+                "Figure 1 (synthetic): t-SNE of 1,200 documents", "t-SNE "));
         System.out.println("wrote samples to " + writer.directory());
     }
 }
