@@ -65,6 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip", split = ",", description = "Sections to skip: forward,dispatch,batching,sweep,tsne,load,matmul.")
     List<String> skip = new ArrayList<>();
 
+    @Option(names = "--memory", split = ",", paramLabel = "N1,N2", description = "Only measure memory: gate capture over N1 then N2 documents (e.g. 1000,5000), printing peak RSS and heap after each.")
+    List<Integer> memory;
+
     @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the figures.")
     Path out;
 
@@ -91,6 +94,13 @@ public final class BenchCommand implements Callable<Integer> {
                 load.put("checkpoint_bytes", bytes);
                 load.put("gb_per_s", bytes > 0 ? bytes / 1e9 / loadSeconds : null);
                 figures.put("load", load);
+            }
+            if (memory != null) {
+                figures.put("memory", memory(loaded));
+                Files.createDirectories(out.toAbsolutePath().getParent());
+                AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+                print(figures, "");
+                return 0;
             }
             Double peakFlops = skip.contains("matmul") ? null : matmulFlops(model);
             figures.put("matmul_flops_per_s", peakFlops);
@@ -191,6 +201,51 @@ public final class BenchCommand implements Callable<Integer> {
             ids.add(d.ids().length > c.maxPositions() ? Arrays.copyOf(d.ids(), c.maxPositions()) : d.ids());
         }
         return ids;
+    }
+
+    /**
+     * Streams documents through gate capture (as figure1 does) and records peak RSS and used heap after
+     * each count; flat figures between the counts mean no native or heap growth per document.
+     */
+    private Map<String, Object> memory(LoadedModel loaded) throws IOException {
+        List<LabeledTokens> pool = Tokenized.of(sampleOptions.read(42), loaded.tokenizer()).docs();
+        Map<String, Object> f = new LinkedHashMap<>();
+        dev.routelens.routing.RoutingPass pass = new dev.routelens.routing.RoutingPass(new Probe(loaded.model()));
+        int done = 0;
+        for (int target : memory) {
+            List<LabeledTokens> docs = new ArrayList<>();
+            for (int i = done; i < target; i++) {
+                LabeledTokens d = pool.get(i % pool.size());
+                docs.add(new LabeledTokens(d.id() + "@" + i, d.label(), d.kind(), d.ids()));
+            }
+            long start = System.nanoTime();
+            try (Progress bar = new Progress("memory " + target, pass.chunkCount(docs))) {
+                pass.run(docs, null, null, bar);
+            }
+            done = target;
+            System.gc();
+            Runtime rt = Runtime.getRuntime();
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("peak_rss_mb", peakRssMb());
+            at.put("rss_mb", rssMb());
+            at.put("heap_used_mb", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
+            at.put("seconds", (System.nanoTime() - start) / 1e9);
+            f.put("after_" + target + "_documents", at);
+        }
+        return f;
+    }
+
+    static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        }
+        return Double.NaN;
     }
 
     private Map<String, Object> tsne(int width) {

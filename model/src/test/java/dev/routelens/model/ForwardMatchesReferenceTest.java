@@ -123,4 +123,31 @@ class ForwardMatchesReferenceTest {
             }
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} checkpoint")
+    @org.junit.jupiter.params.provider.EnumSource(value = dev.routelens.model.checkpoint.SafeDType.class, names = {"F32", "BF16"})
+    void checkpointsWrittenInF32AndBf16LoadAndMatchReference(dev.routelens.model.checkpoint.SafeDType dtype,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        MoeConfig config = tiny(3, 4, 2, 8, false);
+        dev.routelens.model.checkpoint.CheckpointExporter.write(dir, config, new RandomWeights(21, 0.3), dtype);
+        int[] doc = randomDoc(new Random(3), 19, config.vocabSize());
+        try (dev.routelens.model.checkpoint.Checkpoint ckpt = dev.routelens.model.checkpoint.Checkpoint.open(dir);
+             MoeTransformer model = ModelLoader.load(dir, Device.cpu(), Precision.F32)) {
+            ReferenceMoe reference = new ReferenceMoe(config, new dev.routelens.model.checkpoint.CheckpointWeights(ckpt, false));
+            ReferenceMoe.Output ref = reference.run(doc);
+            GateCapture capture = new GateCapture();
+            ForwardResult result = model.forward(TokenBatch.of(doc), capture, true);
+            for (int l = 0; l < config.numLayers(); l++) {
+                float[] gate = capture.floats.get("layers." + l + ".moe.gate");
+                for (int t = 0; t < doc.length; t++) {
+                    double[] expected = ref.gateLogits()[l][t];
+                    double scale = Arrays.stream(expected).map(Math::abs).max().orElse(1);
+                    for (int j = 0; j < config.numExperts(); j++) {
+                        assertEquals(expected[j], gate[t * config.numExperts() + j], 1e-5 * scale, dtype + " layer " + l);
+                    }
+                }
+            }
+            assertEquals(ref.meanNll(), result.meanNll(0), 1e-4, dtype + " mean NLL");
+        }
+    }
 }

@@ -1,0 +1,79 @@
+package dev.routelens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.routelens.samples.SharedCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** stats, ablate, --random-init and --corpus shared, end to end on small inputs. */
+class StudyCommandsTest {
+
+    @Test
+    void statsWritesMetricTablesAndPlots(@TempDir Path dir) throws Exception {
+        CliRun run = CliRun.of("stats", "--per-class", "3", "--out", dir.toString(), "--layer", "5");
+        assertEquals(0, run.exit(), run.err());
+        List<String> metrics = Files.readAllLines(dir.resolve("routing_metrics.csv"));
+        assertTrue(metrics.get(0).startsWith("class,layer,documents,tokens"), metrics.get(0));
+        assertEquals(1 + 7 * 26, metrics.size(), "six classes and the pooled row, 26 layers each");
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertEquals(18, summary.get("documents").asInt());
+        assertEquals(13.0 / 28, summary.get("random_baseline_either").asDouble(), 1e-12);
+        for (String f : List.of("expert_share_layer5.png", "coactivation_layer5.png", "coactivation.csv")) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+    }
+
+    @Test
+    void ablateOneExpertAndSweep(@TempDir Path dir) throws Exception {
+        Path one = dir.resolve("one");
+        CliRun single = CliRun.of("ablate", "--labels", "molecules,proteins", "--per-class", "2", "--layer", "4",
+                "--expert", "1", "--mode", "zero", "--out", one.toString());
+        assertEquals(0, single.exit(), single.err());
+        List<String> rows = Files.readAllLines(one.resolve("ablation.csv"));
+        assertEquals("class,layer,expert,mode,nll_base,nll_ablated,delta,tokens", rows.get(0));
+        assertEquals(1 + 3, rows.size(), "two classes and the pooled row");
+        assertTrue(Files.readAllLines(one.resolve("routing_shift.csv")).size() > 1);
+
+        Path sweep = dir.resolve("sweep");
+        CliRun all = CliRun.of("ablate", "--labels", "molecules", "--per-class", "1", "--sweep", "--mode", "top-r",
+                "--r", "1", "--out", sweep.toString());
+        assertEquals(0, all.exit(), all.err());
+        assertEquals(1 + 26 * 2, Files.readAllLines(sweep.resolve("ablation.csv")).size());
+        assertTrue(Files.size(sweep.resolve("ablation_delta.png")) > 0);
+    }
+
+    @Test
+    void randomInitModelsNeedNoCheckpoint(@TempDir Path dir) throws Exception {
+        Path config = Path.of(System.getProperty("routelens.home"), "model", "configs", "tiny-gqa.json");
+        Path a = dir.resolve("a.json");
+        Path b = dir.resolve("b.json");
+        assertEquals(0, CliRun.of("probe", "--random-init", config.toString(), "--init-seed", "5", "--text", "seeded",
+                "--out", a.toString()).exit());
+        assertEquals(0, CliRun.of("probe", "--random-init", config.toString(), "--init-seed", "5", "--text", "seeded",
+                "--out", b.toString()).exit());
+        JsonNode ja = new ObjectMapper().readTree(a.toFile());
+        JsonNode jb = new ObjectMapper().readTree(b.toFile());
+        assertEquals(ja.get("gate_logits"), jb.get("gate_logits"), "same seed, same gate logits");
+        assertEquals(4, ja.get("gate_logits").size());
+    }
+
+    @Test
+    void sharedCorpusLoadsThroughTheSameReaders(@TempDir Path dir) throws Exception {
+        boolean present = SharedCorpus.locate().filter(Files::isDirectory).isPresent();
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(present, "../shared/corpus is absent: the shared-corpus CLI test needs it");
+        }
+        CliRun run = CliRun.of("figure1", "--corpus", "shared", "--labels", "mathematics,physics,molecules",
+                "--per-class", "4", "--iterations", "250", "--out", dir.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(1 + 12, Files.readAllLines(dir.resolve("expert_choice.csv")).size());
+    }
+}
