@@ -27,7 +27,7 @@ import java.util.Map;
  * zeroed, loss = cross-entropy + {@code aux_loss_coef} * load-balancing loss, backward, global gradient
  * norm clipped to {@code grad_clip}, AdamW with the warm-up + cosine learning rate. Output directory:
  * the HF checkpoint (config.json, model.safetensors in BF16, tokenizer files), {@code train_state.*}
- * for {@code --resume}, {@code train_log.csv}, and {@code train_curve.png}.
+ * for {@code --resume}, {@code train_log.csv}, and the training curve {@code train_curve.png/.svg/.csv}.
  *
  * <p>Command line: {@code --config FILE --out DIR [--resume]}.
  */
