@@ -58,12 +58,22 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted --sweep in DIR (same inputs, model and mode).")
+    Path resume;
 
     @Override
     public Integer call() throws Exception {
         AblationMode m = AblationMode.parse(mode);
+        if ((out == null) == (resume == null)) {
+            throw new UserError("ablate needs exactly one of --out DIR and --resume DIR");
+        }
+        if (resume != null && !Files.isDirectory(resume)) {
+            throw new UserError("--resume " + resume + ": no such directory");
+        }
+        out = resume != null ? resume : out;
         Files.createDirectories(out);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
@@ -77,7 +87,8 @@ public final class AblateCommand implements Callable<Integer> {
             if (target.sweep) {
                 AblationSweep sweep;
                 try (Progress bar = new Progress("ablate sweep", study.sweepRuns(tokens.docs(), m))) {
-                    sweep = study.sweep(tokens.docs(), m, r, !noResidualCache, bar);
+                    sweep = study.sweep(tokens.docs(), m, r, !noResidualCache, bar,
+                            CheckpointDir.prepare(out, resume != null).resolve("sweep-" + m.id() + ".state"));
                 }
                 results = sweep.results();
                 AblationPlots.write(out, sweep);

@@ -98,7 +98,7 @@ final class Figure1Job {
             RoutingPass pass = new RoutingPass(new Probe(loaded.model()).batchLimits(batchTokens, batchDocs));
             RoutingPass.Result result;
             try (var s = timer.stage("routing"); Progress bar = new Progress("routing", pass.chunkCount(docs))) {
-                result = pass.run(docs, null, out.resolve(".checkpoint").resolve("routing.jsonl"), bar);
+                result = pass.run(docs, null, CheckpointDir.prepare(out, resume).resolve("routing.jsonl"), bar);
             }
             ExpertChoiceTable.Builder table = ExpertChoiceTable.builder(config.numLayers(), config.numExperts());
             for (int d = 0; d < docs.size(); d++) {

@@ -28,8 +28,11 @@ public final class StatsCommand implements Callable<Integer> {
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in DIR (same inputs and model).")
+    Path resume;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -39,6 +42,13 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((out == null) == (resume == null)) {
+            throw new UserError("stats needs exactly one of --out DIR and --resume DIR");
+        }
+        if (resume != null && !Files.isDirectory(resume)) {
+            throw new UserError("--resume " + resume + ": no such directory");
+        }
+        out = resume != null ? resume : out;
         Files.createDirectories(out);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
@@ -50,8 +60,7 @@ public final class StatsCommand implements Callable<Integer> {
             RoutingMetrics metrics = RoutingMetrics.forConfig(config);
             RoutingPass pass = new RoutingPass(new Probe(loaded.model()));
             try (Progress bar = new Progress("stats", pass.chunkCount(tokens.docs()))) {
-                // Metrics cannot be restored from a checkpoint, so stats always runs in full.
-                pass.run(tokens.docs(), metrics, null, bar);
+                pass.run(tokens.docs(), metrics, CheckpointDir.prepare(out, resume != null).resolve("stats.jsonl"), bar);
             }
             RoutingReport report = metrics.report();
             report.writeMetricsCsv(out.resolve("routing_metrics.csv"));

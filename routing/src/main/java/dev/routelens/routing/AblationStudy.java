@@ -71,6 +71,19 @@ public final class AblationStudy {
      */
     public AblationSweep sweep(List<LabeledTokens> whole, AblationMode mode, int r, boolean residualCaching,
                                LongConsumer progress) {
+        try {
+            return sweep(whole, mode, r, residualCaching, progress, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A sweep that snapshots every accumulator after each batch to {@code checkpoint} (nullable), and
+     * on a later call with the same model and inputs skips the batches already done.
+     */
+    public AblationSweep sweep(List<LabeledTokens> whole, AblationMode mode, int r, boolean residualCaching,
+                               LongConsumer progress, java.nio.file.Path checkpoint) throws java.io.IOException {
         List<LabeledTokens> docs = chunked(whole);
         List<Ablation> ablations = new ArrayList<>();
         for (int l = 0; l < config.numLayers(); l++) {
@@ -85,8 +98,27 @@ public final class AblationStudy {
         ablations.forEach(a -> a.check(config));
         List<Accumulator> accs = ablations.stream().map(a -> new Accumulator(a, docs)).toList();
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        List<int[]> batches = probe.plan(ids).batches();
+        boolean[] finished = new boolean[batches.size()];
+        String fingerprint = fingerprint(docs, mode, r);
+        if (checkpoint != null) {
+            var snapshot = Snapshots.load(checkpoint, fingerprint);
+            if (snapshot.isPresent() && snapshot.get().state() instanceof SweepState st
+                    && st.nll().size() == accs.size() && snapshot.get().batchesDone().length == finished.length) {
+                for (int i = 0; i < accs.size(); i++) {
+                    accs.get(i).restore(st.nll().get(i), st.shift().get(i));
+                }
+                System.arraycopy(snapshot.get().batchesDone(), 0, finished, 0, finished.length);
+            }
+        }
         long done = 0;
-        for (int[] members : probe.plan(ids).batches()) {
+        for (int bi = 0; bi < batches.size(); bi++) {
+            int[] members = batches.get(bi);
+            if (finished[bi]) {
+                done += ablations.size();
+                progress.accept(done);
+                continue;
+            }
             TokenBatch batch = batchOf(ids, members);
             Predicate<String> baseNames = residualCaching
                     ? topkNames(0).or(n -> n.endsWith(".resid.pre")) : topkNames(0);
@@ -99,6 +131,16 @@ public final class AblationStudy {
                         : probe.runBatch(batch, topkNames(0), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
                 progress.accept(++done);
+            }
+            finished[bi] = true;
+            if (checkpoint != null) {
+                java.util.ArrayList<LinkedHashMap<String, double[]>> nll = new java.util.ArrayList<>();
+                java.util.ArrayList<LinkedHashMap<String, long[][]>> shift = new java.util.ArrayList<>();
+                for (Accumulator a : accs) {
+                    nll.add(a.nll);
+                    shift.add(a.shift);
+                }
+                Snapshots.save(checkpoint, new Snapshots.Snapshot(fingerprint, finished.clone(), new SweepState(nll, shift)));
             }
         }
         return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
@@ -129,12 +171,35 @@ public final class AblationStudy {
         return new TokenBatch(docs);
     }
 
+    /** What a sweep snapshots: every accumulator's maps, in ablation order. */
+    private record SweepState(java.util.ArrayList<LinkedHashMap<String, double[]>> nll,
+                              java.util.ArrayList<LinkedHashMap<String, long[][]>> shift) implements java.io.Serializable {
+    }
+
+    private String fingerprint(List<LabeledTokens> docs, AblationMode mode, int r) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update((mode + ":" + r + ":" + config.toJson() + probe.model().origin()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (LabeledTokens d : docs) {
+                md.update((d.id() + "|" + d.label() + "|" + Arrays.toString(d.ids())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Per-class NLL sums and routing-shift counts for one ablation. */
     private final class Accumulator {
         private final Ablation ablation;
         private final List<LabeledTokens> docs;
-        private final Map<String, double[]> nll = new LinkedHashMap<>();      // label -> {base, ablated, tokens}
-        private final Map<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[L], total[L]}
+        private LinkedHashMap<String, double[]> nll = new LinkedHashMap<>();      // label -> {base, ablated, tokens}
+        private LinkedHashMap<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[L], total[L]}
+
+        void restore(LinkedHashMap<String, double[]> savedNll, LinkedHashMap<String, long[][]> savedShift) {
+            this.nll = savedNll;
+            this.shift = savedShift;
+        }
 
         Accumulator(Ablation ablation, List<LabeledTokens> docs) {
             this.ablation = ablation;

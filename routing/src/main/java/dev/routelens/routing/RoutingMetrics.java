@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * <p>Memory is O(classes * L * E^2) plus, for vocabulary specialisation, L*E int counters per
  * distinct token id per class. Not thread-safe.
  */
-public final class RoutingMetrics {
+public final class RoutingMetrics implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
 
     /** Default minimum occurrences of a token id for vocabulary specialisation. */
     public static final int DEFAULT_MIN_TOKEN_OCCURRENCES = 5;
@@ -42,6 +43,16 @@ public final class RoutingMetrics {
     private final int topK;
     private final int minTokenOccurrences;
     private final Map<String, ClassCounters> byLabel = new TreeMap<>();
+
+    /** Replaces this accumulator's counts with a snapshot's (same sizes), for resuming a run. */
+    void restore(RoutingMetrics snapshot) {
+        if (snapshot.layers != layers || snapshot.experts != experts || snapshot.topK != topK
+                || snapshot.minTokenOccurrences != minTokenOccurrences) {
+            throw new IllegalArgumentException("routing-metrics snapshot has other sizes than this run");
+        }
+        byLabel.clear();
+        byLabel.putAll(snapshot.byLabel);
+    }
 
     /** Metrics for L layers, E experts, top-k, with the default minimum of 5 occurrences. */
     public RoutingMetrics(int layers, int experts, int topK) {
@@ -174,7 +185,8 @@ public final class RoutingMetrics {
     }
 
     /** Counters of one class label. */
-    private static final class ClassCounters {
+    private static final class ClassCounters implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         private final int layers;
         private final int experts;
         long documents;

@@ -58,6 +58,13 @@ public final class RoutingPass {
     private record Item(int doc, int[] ids) {
     }
 
+    /** What a metrics run snapshots: sums, token counts and the metric counters. */
+    private record PassState(double[][][] sums, long[] tokens, RoutingMetrics metrics) implements java.io.Serializable {
+    }
+
+    /** Batches between snapshots when metrics are accumulated. */
+    static final int SNAPSHOT_EVERY = 10;
+
     private final Probe probe;
     private final MoeConfig config;
 
@@ -67,9 +74,10 @@ public final class RoutingPass {
     }
 
     /**
-     * Runs {@code docs}. {@code metrics} (nullable) also receives every chunk's routing; it cannot be
-     * restored from a checkpoint, so pass null when resuming matters. {@code progress} gets the number of
-     * documents' chunks done so far.
+     * Runs {@code docs}. {@code metrics} (nullable) also receives every chunk's routing. With a
+     * {@code checkpoint} file, finished work survives a crash: gate-logit sums are appended per batch, and
+     * when metrics are accumulated the whole state is snapshotted every {@value #SNAPSHOT_EVERY} batches to
+     * {@code checkpoint + ".state"}. {@code progress} gets the number of chunks done so far.
      */
     public Result run(List<LabeledTokens> docs, RoutingMetrics metrics, Path checkpoint, LongConsumer progress)
             throws IOException {
@@ -86,7 +94,24 @@ public final class RoutingPass {
         }
         String fingerprint = fingerprint(docs);
         boolean[] done = new boolean[plan.batches().size()];
-        int resumed = checkpoint == null ? 0 : restore(checkpoint, fingerprint, plan, items, sums, tokens, done);
+        boolean snapshots = metrics != null && checkpoint != null;
+        Path stateFile = snapshots ? checkpoint.resolveSibling(checkpoint.getFileName() + ".state") : null;
+        int resumed = 0;
+        if (snapshots) {
+            var snapshot = Snapshots.load(stateFile, fingerprint);
+            if (snapshot.isPresent() && snapshot.get().state() instanceof PassState st
+                    && snapshot.get().batchesDone().length == done.length) {
+                sums = st.sums();
+                System.arraycopy(st.tokens(), 0, tokens, 0, tokens.length);
+                metrics.restore(st.metrics());
+                System.arraycopy(snapshot.get().batchesDone(), 0, done, 0, done.length);
+                for (boolean d : done) {
+                    resumed += d ? 1 : 0;
+                }
+            }
+        } else if (checkpoint != null) {
+            resumed = restore(checkpoint, fingerprint, plan, items, sums, tokens, done);
+        }
         long progressed = 0;
         for (int b = 0; b < plan.batches().size(); b++) {
             if (done[b]) {
@@ -94,7 +119,8 @@ public final class RoutingPass {
             }
         }
         progress.accept(progressed);
-        try (BufferedWriter log = checkpoint == null ? null : openLog(checkpoint, fingerprint, resumed > 0)) {
+        int unsaved = 0;
+        try (BufferedWriter log = checkpoint == null || snapshots ? null : openLog(checkpoint, fingerprint, resumed > 0)) {
             for (int b = 0; b < plan.batches().size(); b++) {
                 if (done[b]) {
                     continue;
@@ -124,6 +150,12 @@ public final class RoutingPass {
                 }
                 if (log != null) {
                     append(log, b, members, itemSums);
+                }
+                done[b] = true;
+                if (snapshots && (++unsaved >= SNAPSHOT_EVERY || b == plan.batches().size() - 1)) {
+                    Snapshots.save(stateFile, new Snapshots.Snapshot(fingerprint, done.clone(),
+                            new PassState(sums, tokens, metrics)));
+                    unsaved = 0;
                 }
                 progressed += members.length;
                 progress.accept(progressed);

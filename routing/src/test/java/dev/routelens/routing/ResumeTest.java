@@ -1,0 +1,110 @@
+package dev.routelens.routing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.routelens.model.InputKind;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.Precision;
+import dev.routelens.model.RandomWeights;
+import dev.routelens.probe.Probe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run interrupted part-way and resumed from its checkpoint ends exactly as an uninterrupted one. */
+class ResumeTest {
+    static final MoeConfig CONFIG = new MoeConfig("mixtral", 40, 16, 2, 2, 2, 16, 4, 2, 1e-6, 10000, 16, false, 1, 2);
+    static MoeTransformer model;
+    static List<LabeledTokens> docs;
+
+    /** Thrown by a progress callback to simulate a crash. */
+    static final class Crash extends RuntimeException {
+    }
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = MoeTransformer.create(CONFIG, new RandomWeights(2, 0.3), Device.cpu(), Precision.F32);
+        Random r = new Random(6);
+        docs = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            int[] ids = new int[3 + r.nextInt(25)];
+            for (int t = 0; t < ids.length; t++) {
+                ids[t] = r.nextInt(CONFIG.vocabSize());
+            }
+            docs.add(new LabeledTokens("d" + i, i % 2 == 0 ? "a" : "b", InputKind.TEXT, ids));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static Probe probe() {
+        return new Probe(model).batchLimits(4096, 1);
+    }
+
+    @Test
+    void metricsRunResumesFromItsSnapshot(@TempDir Path dir) throws Exception {
+        RoutingMetrics straight = new RoutingMetrics(2, 4, 2);
+        RoutingPass.Result expected = new RoutingPass(probe()).run(docs, straight, null, n -> { });
+        Path checkpoint = dir.resolve("stats.jsonl");
+        RoutingMetrics first = new RoutingMetrics(2, 4, 2);
+        assertThrows(Crash.class, () -> new RoutingPass(probe()).run(docs, first, checkpoint, n -> {
+            if (n > RoutingPass.SNAPSHOT_EVERY + 2) {
+                throw new Crash();
+            }
+        }));
+        RoutingMetrics resumedMetrics = new RoutingMetrics(2, 4, 2);
+        RoutingPass.Result resumed = new RoutingPass(probe()).run(docs, resumedMetrics, checkpoint, n -> { });
+        assertTrue(resumed.resumedBatches() >= RoutingPass.SNAPSHOT_EVERY, "batches from the snapshot: " + resumed.resumedBatches());
+        for (int d = 0; d < docs.size(); d++) {
+            assertArrayEquals(expected.expertChoice(d), resumed.expertChoice(d));
+        }
+        straight.report().writeMetricsCsv(dir.resolve("a.csv"));
+        resumedMetrics.report().writeMetricsCsv(dir.resolve("b.csv"));
+        assertEquals(Files.readString(dir.resolve("a.csv")), Files.readString(dir.resolve("b.csv")));
+    }
+
+    @Test
+    void sweepResumesFromItsSnapshot(@TempDir Path dir) throws Exception {
+        AblationSweep expected = new AblationStudy(probe()).sweep(docs, AblationMode.ZERO, 0, true, n -> { });
+        Path checkpoint = dir.resolve("sweep.state");
+        int perBatch = CONFIG.numLayers() * CONFIG.numExperts();
+        assertThrows(Crash.class, () -> new AblationStudy(probe()).sweep(docs, AblationMode.ZERO, 0, true, n -> {
+            if (n > 3 * perBatch + 2) {
+                throw new Crash();
+            }
+        }, checkpoint));
+        long[] firstProgress = {-1};
+        AblationSweep resumed = new AblationStudy(probe()).sweep(docs, AblationMode.ZERO, 0, true, n -> {
+            if (firstProgress[0] < 0) {
+                firstProgress[0] = n;
+            }
+        }, checkpoint);
+        assertEquals(perBatch, firstProgress[0], "the first finished batch was skipped, not recomputed");
+        for (String label : List.of("a", "b", RoutingReport.ALL_CLASSES)) {
+            double[][] x = expected.deltas(label);
+            double[][] y = resumed.deltas(label);
+            for (int l = 0; l < x.length; l++) {
+                assertArrayEquals(x[l], y[l], label);
+            }
+        }
+        Path other = dir.resolve("other.state");
+        Files.copy(checkpoint, other);
+        List<LabeledTokens> fewer = docs.subList(0, 5);
+        assertThrows(IllegalArgumentException.class,
+                () -> new AblationStudy(probe()).sweep(fewer, AblationMode.ZERO, 0, true, n -> { }, other));
+    }
+}
