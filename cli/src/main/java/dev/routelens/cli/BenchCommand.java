@@ -14,7 +14,7 @@ import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationStudy;
-import dev.routelens.routing.AtomicFiles;
+import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.routing.LabeledTokens;
 import java.io.IOException;
 import java.nio.file.Files;

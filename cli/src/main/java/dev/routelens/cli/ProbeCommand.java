@@ -10,7 +10,7 @@ import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
-import dev.routelens.routing.AtomicFiles;
+import dev.routelens.model.io.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.model.io.AtomicFiles;
 import ai.djl.Device;
 import dev.routelens.embed.Embedding;
 import dev.routelens.embed.QualityReport;
@@ -109,7 +110,7 @@ public final class RouteLens {
         java.nio.file.Files.createDirectories(out);
         choices.writeCsv(out.resolve("expert_choice.csv"));
         QualityReport q = quality(choices, embedding);
-        dev.routelens.routing.AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
+        AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
         int experts = choices.columnNames().size() / layers(choices);
         Figure1Plots.write(out, choices, embedding, layers(choices), experts);
         return out;

@@ -1,7 +1,7 @@
 package dev.routelens.cli;
 
 import dev.routelens.probe.Probe;
-import dev.routelens.routing.AtomicFiles;
+import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.routing.LayerClassMetrics;
 import dev.routelens.routing.RoutingMetrics;
 import dev.routelens.routing.RoutingPass;

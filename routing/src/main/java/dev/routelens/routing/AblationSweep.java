@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.model.InputKind;
 import java.io.IOException;
 import java.io.Reader;

@@ -262,9 +262,7 @@ public final class RoutingPass {
         Files.createDirectories(file.toAbsolutePath().getParent());
         if (!keep) {
             ObjectNode header = JSON.createObjectNode().put("fingerprint", fingerprint);
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".checkpoint", ".tmp");
-            Files.writeString(tmp, JSON.writeValueAsString(header) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            dev.routelens.model.io.AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
         } else {
             truncateIncompleteTail(file);
         }

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

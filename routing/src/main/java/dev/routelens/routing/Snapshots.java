@@ -1,15 +1,14 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -36,17 +35,11 @@ public final class Snapshots {
 
     /** Writes {@code snapshot} to {@code file} via a temp file and an atomic rename. */
     public static void save(Path file, Snapshot snapshot) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp); ObjectOutputStream oos = new ObjectOutputStream(out)) {
-                oos.writeObject(snapshot);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeBytes(file, out -> {
+            ObjectOutputStream oos = new ObjectOutputStream(out);
+            oos.writeObject(snapshot);
+            oos.flush();
+        });
     }
 
     /**

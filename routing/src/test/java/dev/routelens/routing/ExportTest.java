@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

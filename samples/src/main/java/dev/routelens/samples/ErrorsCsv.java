@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.model.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

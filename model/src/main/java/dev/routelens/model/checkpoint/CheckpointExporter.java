@@ -5,7 +5,7 @@ import dev.routelens.model.WeightSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import dev.routelens.model.io.AtomicFiles;
 
 /**
  * Writes a model in the HF layout the loader reads: {@code config.json} and a single
@@ -49,9 +49,9 @@ public final class CheckpointExporter {
             add(w, weights, dtype, MixtralNames.lmHead(), config.vocabSize(), h);
         }
         w.write(dir.resolve(Checkpoint.SINGLE_FILE));
-        Path tmp = Files.createTempFile(dir, ".config", ".json.tmp");
-        config.write(tmp);
-        Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(dir.resolve("config.json"), out -> out.write(
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(config.toJson()) + "\n"));
     }
 
     /** Copies the tokenizer files found in {@code from} into {@code to}. */
@@ -60,9 +60,7 @@ public final class CheckpointExporter {
         for (String name : TOKENIZER_FILES) {
             Path src = from.resolve(name);
             if (Files.isRegularFile(src) && !src.toAbsolutePath().normalize().equals(to.resolve(name).toAbsolutePath().normalize())) {
-                Path tmp = Files.createTempFile(to, "." + name, ".tmp");
-                Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, to.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.writeBytes(to.resolve(name), out -> Files.copy(src, out));
             }
         }
     }

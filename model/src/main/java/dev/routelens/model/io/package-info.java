@@ -1,0 +1,2 @@
+/** File output shared by every module: atomic writes (temporary file, then rename). */
+package dev.routelens.model.io;
