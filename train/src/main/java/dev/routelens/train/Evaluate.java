@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Held-out evaluation: mean next-token NLL (nats per predicted token) of (a) a trained checkpoint,
@@ -44,9 +46,10 @@ public final class Evaluate {
      * @param windows windows scored
      * @param predictedTokens targets scored (the NLL denominators)
      * @param expertLoad slot fraction per layer and expert on held-out data [L][E]
+     * @param byLabel label -> {trained NLL, random-init NLL, unigram NLL, predicted tokens}, in label order
      */
     public record Report(double trainedNll, double randomNll, double unigramNll, int documents, int windows,
-                         long predictedTokens, double[][] expertLoad) {
+                         long predictedTokens, double[][] expertLoad, Map<String, double[]> byLabel) {
 
         /** The smallest slot fraction of any expert in any layer. */
         public double minLoad() {
@@ -81,6 +84,14 @@ public final class Evaluate {
             o.put("heldout_predicted_tokens", predictedTokens);
             o.put("expert_load_min", minLoad());
             o.put("expert_load_max", maxLoad());
+            ObjectNode labels = o.putObject("by_label");
+            for (Map.Entry<String, double[]> e : byLabel.entrySet()) {
+                ObjectNode l = labels.putObject(e.getKey());
+                l.put("nll_trained", e.getValue()[0]);
+                l.put("nll_random_init", e.getValue()[1]);
+                l.put("nll_unigram", e.getValue()[2]);
+                l.put("predicted_tokens", (long) e.getValue()[3]);
+            }
             ArrayNode layers = o.putArray("expert_load");
             for (double[] l : expertLoad) {
                 ArrayNode row = layers.addArray();
@@ -138,11 +149,18 @@ public final class Evaluate {
 
     /** One line per number, for logs and TRAINING.md. */
     public static String summary(Report r) {
-        return String.format(Locale.ROOT, "held-out: %d documents, %d windows, %d predicted tokens%n"
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "held-out: %d documents, %d windows, %d predicted tokens%n"
                         + "NLL trained %.4f | random init %.4f | unigram (add-one) %.4f nats/token%n"
                         + "expert load on held-out: min %.4f max %.4f (slot fraction per layer and expert)",
                 r.documents(), r.windows(), r.predictedTokens(), r.trainedNll(), r.randomNll(), r.unigramNll(),
-                r.minLoad(), r.maxLoad());
+                r.minLoad(), r.maxLoad()));
+        for (Map.Entry<String, double[]> e : r.byLabel().entrySet()) {
+            double[] v = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%n  %-12s trained %.4f | random %.4f | unigram %.4f (%d tokens)",
+                    e.getKey(), v[0], v[1], v[2], (long) v[3]));
+        }
+        return sb.toString();
     }
 
     /** Evaluates the checkpoint in {@code modelDir} on the held-out part of {@code config}'s data. */
@@ -160,20 +178,17 @@ public final class Evaluate {
             throw new IllegalArgumentException("window must be at least 2 tokens, got " + window);
         }
         List<int[]> windows = windows(data, window);
+        List<String> labels = windowLabels(data, window);
         if (windows.isEmpty()) {
             throw new IllegalArgumentException("no held-out windows of two or more tokens to score");
         }
-        long predicted = 0;
-        for (int[] w : windows) {
-            predicted += w.length - 1;
-        }
         MoeConfig mc;
-        double trained;
+        double[] trained;
         double[][] load;
         try (MoeTransformer model = ModelLoader.load(modelDir, Device.cpu(), Precision.F32)) {
             mc = model.config();
             long[][] slots = new long[mc.numLayers()][mc.numExperts()];
-            trained = meanNll(model, windows, slots);
+            trained = windowNll(model, windows, slots);
             load = new double[mc.numLayers()][mc.numExperts()];
             for (int i = 0; i < slots.length; i++) {
                 long total = 0;
@@ -185,12 +200,37 @@ public final class Evaluate {
                 }
             }
         }
-        double random;
+        double[] random;
         try (MoeTransformer model = MoeTransformer.create(mc, RandomWeights.of(initSeed), Device.cpu(), Precision.F32)) {
-            random = meanNll(model, windows, null);
+            random = windowNll(model, windows, null);
         }
-        double unigram = UnigramModel.fit(data.trainingDocuments(), mc.vocabSize(), true).meanNll(windows);
-        return new Report(trained, random, unigram, data.heldOut().size(), windows.size(), predicted, load);
+        UnigramModel unigramModel = UnigramModel.fit(data.trainingDocuments(), mc.vocabSize(), true);
+        double[] unigram = new double[windows.size()];
+        for (int w = 0; w < windows.size(); w++) {
+            unigram[w] = unigramModel.meanNll(List.of(windows.get(w))) * (windows.get(w).length - 1);
+        }
+        // Sums per label (and "" for everything): {trained, random, unigram, tokens}.
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        sums.put("", new double[4]);
+        for (int w = 0; w < windows.size(); w++) {
+            for (String key : new String[] {"", labels.get(w)}) {
+                double[] acc = sums.computeIfAbsent(key, k -> new double[4]);
+                acc[0] += trained[w];
+                acc[1] += random[w];
+                acc[2] += unigram[w];
+                acc[3] += windows.get(w).length - 1;
+            }
+        }
+        Map<String, double[]> byLabel = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            double[] a = e.getValue();
+            if (!e.getKey().isEmpty()) {
+                byLabel.put(e.getKey(), new double[] {a[0] / a[3], a[1] / a[3], a[2] / a[3], a[3]});
+            }
+        }
+        double[] all = sums.get("");
+        return new Report(all[0] / all[3], all[1] / all[3], all[2] / all[3], data.heldOut().size(), windows.size(),
+                (long) all[3], load, byLabel);
     }
 
     /** Held-out documents cut into windows of at most {@code window} tokens; single-token pieces dropped. */
@@ -208,8 +248,22 @@ public final class Evaluate {
         return out;
     }
 
-    /** Mean NLL over all windows; when {@code slots} is not null, counts top-k slots per layer and expert. */
-    static double meanNll(MoeTransformer model, List<int[]> windows, long[][] slots) {
+    /** The label of each window of {@link #windows}, in the same order. */
+    public static List<String> windowLabels(TrainingData data, int window) {
+        List<String> out = new ArrayList<>();
+        for (TrainingData.HeldOut doc : data.heldOut()) {
+            int n = doc.ids().length;
+            for (int s = 0; s < n; s += window) {
+                if (Math.min(n, s + window) - s >= 2) {
+                    out.add(doc.label());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Summed NLL of each window; when {@code slots} is not null, counts top-k slots per layer and expert. */
+    static double[] windowNll(MoeTransformer model, List<int[]> windows, long[][] slots) {
         ForwardHooks hooks = slots == null ? ForwardHooks.NONE : new ForwardHooks() {
             @Override
             public boolean wants(String name) {
@@ -224,17 +278,15 @@ public final class Evaluate {
                 return null;
             }
         };
-        double sum = 0;
-        long count = 0;
+        double[] sums = new double[windows.size()];
         int batch = 16;
         for (int i = 0; i < windows.size(); i += batch) {
             TokenBatch b = new TokenBatch(windows.subList(i, Math.min(windows.size(), i + batch)));
             ForwardResult r = model.forward(b, hooks, true);
             for (int d = 0; d < b.size(); d++) {
-                sum += r.nllSum()[d];
-                count += r.nllCount()[d];
+                sums[i + d] = r.nllSum()[d];
             }
         }
-        return sum / count;
+        return sums;
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
  * tokenizer.model; default: model/nano found by {@link NanoModel#locate()}), {@code seq_length}, {@code batch_rows}, {@code steps},
  * {@code peak_lr}, {@code warmup_steps}, {@code min_lr_ratio} (default 0.1), {@code seed},
  * {@code checkpoint_every}, {@code eval_every} (0: never), {@code eval_rows} (default 16),
- * {@code aux_loss_coef} (default 0.02), {@code grad_clip} (default 1.0), {@code weight_decay}
+ * {@code aux_loss_coef} (default 0.02), {@code aux_loss_mode} ({@code per_layer_mean}, the default, or
+ * {@code concatenated}), {@code grad_clip} (default 1.0), {@code weight_decay}
  * (default 0.1), {@code init_seed} (default 20240927), {@code corpus_dir}, {@code samples_dir}
  * (either may be null to leave that source out, not both).
  *
@@ -36,6 +37,7 @@ import java.util.Set;
  * @param evalEvery held-out loss every this many steps; 0 turns it off
  * @param evalRows held-out rows used by that periodic loss
  * @param auxLossCoef weight of the load-balancing loss
+ * @param auxLossMode how that loss combines layers (per-layer mean, or HF's pooled concatenation)
  * @param gradClip global gradient-norm limit
  * @param weightDecay AdamW decoupled weight decay (not on norms)
  * @param initSeed seed of the random initial weights
@@ -56,6 +58,7 @@ public record TrainConfig(
         int evalEvery,
         int evalRows,
         double auxLossCoef,
+        TrainableMoe.AuxLoss auxLossMode,
         double gradClip,
         double weightDecay,
         long initSeed,
@@ -65,7 +68,7 @@ public record TrainConfig(
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KEYS = Set.of("model", "tokenizer_dir", "seq_length", "batch_rows", "steps",
             "peak_lr", "warmup_steps", "min_lr_ratio", "seed", "checkpoint_every", "eval_every", "eval_rows",
-            "aux_loss_coef", "grad_clip", "weight_decay", "init_seed", "corpus_dir", "samples_dir");
+            "aux_loss_coef", "aux_loss_mode", "grad_clip", "weight_decay", "init_seed", "corpus_dir", "samples_dir");
 
     public TrainConfig {
         if (model == null) {
@@ -92,6 +95,9 @@ public record TrainConfig(
         }
         if (evalEvery < 0) {
             throw new IllegalArgumentException("eval_every must be >= 0, got " + evalEvery);
+        }
+        if (auxLossMode == null) {
+            throw new IllegalArgumentException("aux_loss_mode is required");
         }
         if (!(auxLossCoef >= 0) || !(gradClip > 0) || !(weightDecay >= 0)) {
             throw new IllegalArgumentException("aux_loss_coef and weight_decay must be >= 0, grad_clip > 0");
@@ -157,6 +163,7 @@ public record TrainConfig(
                 integer(root, "eval_every", 0),
                 integer(root, "eval_rows", 16),
                 number(root, "aux_loss_coef", 0.02),
+                auxMode(root),
                 number(root, "grad_clip", 1.0),
                 number(root, "weight_decay", 0.1),
                 root.has("init_seed") ? root.get("init_seed").asLong() : 20240927L,
@@ -180,6 +187,7 @@ public record TrainConfig(
         o.put("eval_every", evalEvery);
         o.put("eval_rows", evalRows);
         o.put("aux_loss_coef", auxLossCoef);
+        o.put("aux_loss_mode", auxLossMode.name().toLowerCase(java.util.Locale.ROOT));
         o.put("grad_clip", gradClip);
         o.put("weight_decay", weightDecay);
         o.put("init_seed", initSeed);
@@ -215,6 +223,18 @@ public record TrainConfig(
         double progress = Math.min(1.0, (step - warmupSteps) / (double) decaySteps);
         double floor = peakLr * minLrRatio;
         return floor + 0.5 * (peakLr - floor) * (1 + Math.cos(Math.PI * progress));
+    }
+
+    private static TrainableMoe.AuxLoss auxMode(JsonNode root) {
+        JsonNode n = root.get("aux_loss_mode");
+        if (n == null || n.isNull()) {
+            return TrainableMoe.AuxLoss.PER_LAYER_MEAN;
+        }
+        return switch (n.asText()) {
+            case "per_layer_mean" -> TrainableMoe.AuxLoss.PER_LAYER_MEAN;
+            case "concatenated" -> TrainableMoe.AuxLoss.CONCATENATED;
+            default -> throw new IllegalArgumentException("aux_loss_mode must be per_layer_mean or concatenated, got " + n);
+        };
     }
 
     private static int integer(JsonNode root, String key, int fallback) {

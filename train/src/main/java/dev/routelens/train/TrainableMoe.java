@@ -36,6 +36,21 @@ public final class TrainableMoe implements AutoCloseable {
     /** How the experts run: sparse (sorted dispatch, only chosen experts) or dense (all experts, top-k weights). */
     public enum Dispatch { SPARSE, DENSE }
 
+    /**
+     * How the load-balancing loss combines layers. Both use Switch/Mixtral's {@code E * sum_e f_e * P_e}
+     * with f_e the fraction of tokens that chose expert e in any of the k slots (sums to k, so a balanced
+     * router scores k) and P_e the mean router probability.
+     */
+    public enum AuxLoss {
+        /** Computed per layer, then averaged over layers. Balances every layer. */
+        PER_LAYER_MEAN,
+        /**
+         * HF {@code load_balancing_loss_func} on the concatenated gate logits of all layers: f and P are
+         * pooled over layers, so layers that each collapse onto different experts still look balanced.
+         */
+        CONCATENATED
+    }
+
     private final MoeConfig config;
     private final DataType dtype;
     private final NDManager manager;
@@ -43,6 +58,7 @@ public final class TrainableMoe implements AutoCloseable {
     private final float[] cosTable;               // [P, D]
     private final float[] sinTable;               // [P, D]
     private Dispatch dispatch = Dispatch.SPARSE;
+    private AuxLoss auxLoss = AuxLoss.PER_LAYER_MEAN;
 
     private TrainableMoe(MoeConfig config, DataType dtype, NDManager manager, Map<String, NDArray> params) {
         this.config = config;
@@ -167,6 +183,14 @@ public final class TrainableMoe implements AutoCloseable {
         this.dispatch = dispatch;
     }
 
+    public AuxLoss auxLoss() {
+        return auxLoss;
+    }
+
+    public void setAuxLoss(AuxLoss auxLoss) {
+        this.auxLoss = auxLoss;
+    }
+
     /** The parameters by name, in a fixed order. */
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(params);
@@ -248,7 +272,7 @@ public final class TrainableMoe implements AutoCloseable {
      * step's manager and attached to the autograd graph.
      *
      * @param crossEntropy mean next-token NLL over the B*(T-1) predicted positions // []
-     * @param aux HF Mixtral load-balancing loss over the concatenated layers // []
+     * @param aux load-balancing loss, combined over layers as {@link #auxLoss()} says // []
      * @param expertSlots slots routed to each expert, per layer [L][E] (each layer sums to N*k)
      */
     public record Output(NDArray crossEntropy, NDArray aux, long[][] expertSlots) {
@@ -284,7 +308,9 @@ public final class TrainableMoe implements AutoCloseable {
         NDArray x = params.get(MixtralNames.embedTokens()).get(m, new NDIndex("{}", idTensor)); // [N, H]
         int layers = config.numLayers();
         long[][] slots = new long[layers][];
-        NDArray probSum = null;                                                        // [E]
+        NDArray probSum = null;                                                        // [E], concatenated mode
+        NDArray perLayerSum = null;                                                    // [], per-layer mode
+        long e = config.numExperts();
         for (int i = 0; i < layers; i++) {
             NDArray normed = rmsNorm(x, params.get(MixtralNames.inputLayernorm(i)), k); // [N, H]
             NDArray attn = attention(m, normed, i, b, t, k);                           // [N, H]
@@ -292,7 +318,16 @@ public final class TrainableMoe implements AutoCloseable {
             NDArray moeIn = rmsNorm(mid, params.get(MixtralNames.postAttentionLayernorm(i)), k); // [N, H]
             MoeOut moe = moe(m, moeIn, i);
             slots[i] = moe.slots;
-            probSum = probSum == null ? moe.meanProbs : probSum.add(moe.meanProbs);
+            if (auxLoss == AuxLoss.CONCATENATED) {
+                probSum = probSum == null ? moe.meanProbs : probSum.add(moe.meanProbs);
+            } else {
+                float[] f = new float[(int) e];
+                for (int j = 0; j < e; j++) {
+                    f[j] = moe.slots[j] / (float) n;
+                }
+                NDArray layerAux = m.create(f).toType(dtype, false).mul(moe.meanProbs).sum(); // []
+                perLayerSum = perLayerSum == null ? layerAux : perLayerSum.add(layerAux);
+            }
             x = mid.add(moe.out);                                                      // [N, H]
         }
         NDArray finalNormed = rmsNorm(x, params.get(MixtralNames.finalNorm()), k);     // [N, H]
@@ -309,21 +344,23 @@ public final class TrainableMoe implements AutoCloseable {
         }
         NDArray picked = logp.take(m.create(flat));                                    // [B*(T-1)]
         NDArray ce = picked.mean().neg();                                              // []
-        // HF load_balancing_loss_func on concatenated gate logits: E * sum_e f_e * P_e, where f_e is
-        // the fraction of the L*N rows that chose e in any slot (sums to k) and P_e the mean probability.
-        long e = config.numExperts();
-        float[] f = new float[(int) e];
-        for (long[] layer : slots) {
-            for (int j = 0; j < e; j++) {
-                f[j] += layer[j];
+        NDArray scale = m.full(new Shape(), (float) e / layers, dtype);                 // [], E / L
+        NDArray aux;                                                                   // []
+        if (auxLoss == AuxLoss.CONCATENATED) {
+            // HF load_balancing_loss_func: f_e over all L*N rows (sums to k), P_e pooled over layers.
+            float[] f = new float[(int) e];
+            for (long[] layer : slots) {
+                for (int j = 0; j < e; j++) {
+                    f[j] += layer[j];
+                }
             }
+            for (int j = 0; j < e; j++) {
+                f[j] /= (float) ((long) layers * n);
+            }
+            aux = m.create(f).toType(dtype, false).mul(probSum).sum().mul(scale);
+        } else {
+            aux = perLayerSum.mul(scale);                                              // mean_l E * sum_e f P
         }
-        for (int j = 0; j < e; j++) {
-            f[j] /= (float) ((long) layers * n);
-        }
-        NDArray fTensor = m.create(f).toType(dtype, false);                             // [E]
-        NDArray scale = m.full(new Shape(), (float) e / layers, dtype);                 // []
-        NDArray aux = fTensor.mul(probSum).sum().mul(scale);                           // []
         return new Output(ce, aux, slots);
     }
 

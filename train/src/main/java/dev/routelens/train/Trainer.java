@@ -125,6 +125,7 @@ public final class Trainer {
         int layers = config.model().numLayers();
         int experts = config.model().numExperts();
         try (TrainableMoe model = TrainableMoe.create(config.model(), RandomWeights.of(config.initSeed()), DataType.FLOAT32)) {
+            model.setAuxLoss(config.auxLossMode());
             AdamW optimizer = new AdamW(0.9, 0.95, 1e-8, config.weightDecay());
             long step = 0;
             long nextRow = 0;
@@ -196,8 +197,8 @@ public final class Trainer {
         TrainState.save(out, step, nextRow, tokensSeen, elapsed, config, model, optimizer);
         try {
             TrainingCurve.draw(out.resolve(LOG_FILE), out.resolve(CURVE_FILE));
-        } catch (IOException | RuntimeException e) {
-            console.println("training curve not drawn: " + e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            console.println("training curve not drawn: " + e);
         }
     }
 

@@ -28,7 +28,7 @@ class CorpusDataTest {
             assumeTrue(false, "shared corpus not found at " + corpus + "; skipping");
         }
         TrainConfig config = new TrainConfig(dev.routelens.model.nano.NanoModel.config(4096), TinyRuns.nanoDir(), 256, 8, 10,
-                1e-3, 0, 0.1, 7, 10, 0, 4, 0.02, 1.0, 0.1, 1L, corpus, null);
+                1e-3, 0, 0.1, 7, 10, 0, 4, 0.02, TrainableMoe.AuxLoss.PER_LAYER_MEAN, 1.0, 0.1, 1L, corpus, null);
         TrainingData data;
         try (Tokenizer tok = Tokenizer.load(TinyRuns.nanoDir())) {
             data = TrainingData.load(config, tok);

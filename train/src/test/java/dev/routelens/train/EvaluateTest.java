@@ -58,6 +58,11 @@ class EvaluateTest {
             }
             assertEquals(1.0, sum, 1e-9);
         }
+        // One label here: its numbers are the overall ones.
+        assertEquals(1, r.byLabel().size());
+        assertEquals(r.trainedNll(), r.byLabel().get("prose")[0], 1e-12);
+        assertEquals(r.unigramNll(), r.byLabel().get("prose")[2], 1e-12);
+        assertEquals(r.predictedTokens(), (long) r.byLabel().get("prose")[3]);
         assertTrue(r.minLoad() >= 0 && r.maxLoad() <= 1 && r.minLoad() <= r.maxLoad());
     }
 }

@@ -32,8 +32,10 @@ class GradientCheckTest {
     @Test
     void gradientsMatchFiniteDifferences() throws Exception {
         for (TrainableMoe.Dispatch dispatch : TrainableMoe.Dispatch.values()) {
+          for (TrainableMoe.AuxLoss auxMode : TrainableMoe.AuxLoss.values()) {
             try (TrainableMoe model = TrainableMoe.create(TINY, new RandomWeights(7, 0.3), DataType.FLOAT64)) {
                 model.setDispatch(dispatch);
+                model.setAuxLoss(auxMode);
                 double[][] analytic;
                 List<String> names = List.of(MixtralNames.embedTokens(), MixtralNames.qProj(0), MixtralNames.kProj(1),
                         MixtralNames.vProj(0), MixtralNames.oProj(1), MixtralNames.inputLayernorm(0),
@@ -74,12 +76,13 @@ class GradientCheckTest {
                         double numeric = (up - down) / (2 * h);
                         double a = analytic[i][j];
                         double rel = Math.abs(a - numeric) / Math.max(1e-8, Math.max(Math.abs(a), Math.abs(numeric)));
-                        assertTrue(rel < 1e-4, dispatch + " " + names.get(i) + "[" + idx + "]: autograd " + a
+                        assertTrue(rel < 1e-4, dispatch + "/" + auxMode + " " + names.get(i) + "[" + idx + "]: autograd " + a
                                 + " vs finite difference " + numeric);
                     }
                     assertTrue(Math.abs(analytic[i][0]) > 1e-7, names.get(i) + " has no gradient at all");
                 }
             }
+          }
         }
     }
 

@@ -64,7 +64,7 @@ final class TinyRuns {
 
     /** A training config over the tiny model and the fixed samples. */
     static TrainConfig config(Path samples, int steps, int checkpointEvery) {
-        return new TrainConfig(TINY, nanoDir(), 32, 4, steps, 1e-2, 3, 0.1, 42, checkpointEvery, 0, 4, 0.02, 1.0, 0.1,
+        return new TrainConfig(TINY, nanoDir(), 32, 4, steps, 1e-2, 3, 0.1, 42, checkpointEvery, 0, 4, 0.02, TrainableMoe.AuxLoss.PER_LAYER_MEAN, 1.0, 0.1,
                 20240927L, null, samples);
     }
 }
