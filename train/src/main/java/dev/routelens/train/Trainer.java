@@ -90,6 +90,15 @@ public final class Trainer {
         System.exit(2);
     }
 
+    /**
+     * Pins PyTorch's thread pools (intra-op threads from env {@code ROUTELENS_THREADS}, default all cores;
+     * one inter-op thread) unless the DJL properties are already set. Call before the first DJL use;
+     * {@link #main} does. With other work on a 2-core machine, {@code ROUTELENS_THREADS=1} was fastest.
+     */
+    public static void configureTorchThreads() {
+        TorchThreads.configure();
+    }
+
     /** Runs (or resumes) training; prints one progress line per step to standard output. */
     public static Result run(TrainConfig config, Path out, boolean resume) throws IOException {
         return run(config, out, resume, config.steps(), System.out);
