@@ -123,11 +123,15 @@ public final class AblationStudy {
             Predicate<String> baseNames = residualCaching
                     ? topkNames(0).or(n -> n.endsWith(".resid.pre")) : topkNames(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
+            float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < ablations.size(); i++) {
                 Ablation a = ablations.get(i);
+                if (residualCaching && residuals[a.layer()] == null) {
+                    residuals[a.layer()] = base.packed(HookPoints.residPre(a.layer()));
+                }
                 BatchCapture ablated = residualCaching
                         ? probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, a.layer(),
-                                base.packed(HookPoints.residPre(a.layer())))
+                                residuals[a.layer()])
                         : probe.runBatch(batch, topkNames(0), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
                 progress.accept(++done);
