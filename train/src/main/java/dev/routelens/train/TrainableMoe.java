@@ -231,9 +231,16 @@ public final class TrainableMoe implements AutoCloseable {
         }
     }
 
-    /** The current weights under the checkpoint's names and shapes (experts split again), as float32. */
+    /**
+     * The current weights under the checkpoint's names and shapes (experts split again), as float32. Read it
+     * right away: it caches the last stacked expert tensor, so reads after an optimizer step may be stale.
+     */
     public WeightSource weights() {
         return new WeightSource() {
+            // The last stacked tensor read: an export asks for its E experts one after another.
+            private String cachedName;
+            private float[] cachedValues;
+
             @Override
             public float[] read(String name, long... shape) {
                 long[] expected = MixtralNames.expectedShapes(config).get(name);
@@ -255,7 +262,11 @@ public final class TrainableMoe implements AutoCloseable {
                     case "w3" -> stackedW3(layer);
                     default -> throw new IllegalArgumentException("tensor " + name + " is not an expert weight");
                 };
-                float[] all = parameterValues(stacked);
+                if (!stacked.equals(cachedName)) {
+                    cachedValues = parameterValues(stacked);
+                    cachedName = stacked;
+                }
+                float[] all = cachedValues;
                 int per = (int) (shape[0] * shape[1]);
                 return java.util.Arrays.copyOfRange(all, expert * per, (expert + 1) * per);
             }
