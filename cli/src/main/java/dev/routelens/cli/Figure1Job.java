@@ -191,7 +191,10 @@ final class Figure1Job {
     private void summary(ExpertChoiceTable choices, QualityReport q, Tokenized tokens, RoutingPass.Result result) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("figure1: %d documents, E_T width %d%n", choices.size(), choices.columnNames().size()));
-        choices.classCounts().forEach((label, n) -> s.append(String.format("  %-12s %4d%n", label, n)));
+        Map<String, Integer> counts = choices.classCounts();
+        for (String label : dev.routelens.viz.ClassStyle.order(List.copyOf(counts.keySet()))) {
+            s.append(String.format("  %-12s %4d%n", label, counts.get(label)));
+        }
         if (!tokens.errors().isEmpty()) {
             s.append(String.format("  rejected     %4d  (see %s)%n", tokens.errors().size(), out.resolve("errors.csv")));
         }

@@ -26,8 +26,8 @@ public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
                 String text = s.kind() == InputKind.TEXT ? s.text() : s.text().strip();
                 docs.add(new LabeledTokens(s.id(), s.label(), s.kind(), tokenizer.encode(text, s.kind())));
             } catch (RuntimeException e) {
-                errors.add(new SampleError(s.source() == null ? "" : s.source(), 0, s.id(),
-                        "tokenizer: " + Main.oneLine(e)));
+                errors.add(new SampleError("", 0, s.id(), "tokenizer: " + Main.oneLine(e)
+                        + (s.source() == null || s.source().isBlank() ? "" : " (source: " + s.source() + ")")));
             }
         }
         return new Tokenized(List.copyOf(docs), List.copyOf(errors));
