@@ -18,6 +18,9 @@ public final class SampleOptions {
     @Option(names = "--corpus", paramLabel = "shared", description = "'shared': read ../shared/corpus (papers.jsonl, molecules.tsv, proteins.fasta).")
     String corpus;
 
+    @Option(names = "--split", paramLabel = "train|heldout", description = "With --corpus shared: only the training or the held-out part (CorpusSplit; the held-out part never trained SciDFM-nano).")
+    String split;
+
     @Option(names = "--per-class", paramLabel = "N", description = "Sample N documents per label (seeded by --seed).")
     Integer perClass;
 
@@ -37,6 +40,17 @@ public final class SampleOptions {
             Path dir = SharedCorpus.locate().orElseThrow(() -> new UserError(
                     "--corpus shared: no shared/corpus found beside the checkout (set -Droutelens.corpus=DIR)"));
             set = SharedCorpus.readAll(dir);
+            if (split != null) {
+                dev.routelens.samples.CorpusSplit parts = dev.routelens.samples.CorpusSplit.split(set);
+                List<dev.routelens.samples.Sample> kept = switch (split) {
+                    case "train" -> parts.train();
+                    case "heldout", "held-out" -> parts.heldOut();
+                    default -> throw new UserError("--split takes train or heldout, got '" + split + "'");
+                };
+                set = new SampleSet(kept, set.errors(), set.source() + " (" + split + " split)");
+            }
+        } else if (split != null) {
+            throw new UserError("--split applies to --corpus shared");
         } else if (samples != null) {
             set = SampleReader.read(samples);
         } else {
