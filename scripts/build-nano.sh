@@ -11,8 +11,9 @@ cd "$root"
 scripts/build-nano-tokenizer.sh
 mvn -B -q -DskipTests -pl model -am package
 mvn -B -q -pl model dependency:build-classpath -Dmdep.outputFile=model/target/classpath.txt
-java -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.nano.NanoModel model/nano 4096 20240927
-sha256sum model/nano/model.safetensors model/nano/tokenizer.model
+java -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.nano.NanoModel out/nano-random 4096 20240927
+cp model/nano/tokenizer.model model/nano/routelens_tokenizer.json out/nano-random/
+sha256sum out/nano-random/model.safetensors model/nano/tokenizer.model
 if [[ "${1:-}" == "--train" ]]; then
   ./routelens train --config train/nano-train.json --out out/nano-train
   cp out/nano-train/config.json out/nano-train/model.safetensors model/nano/

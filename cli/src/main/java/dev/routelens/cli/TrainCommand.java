@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** {@code routelens train}: trains a small Mixtral-layout MoE from scratch (SciDFM's recipe). */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a small MoE from scratch: AdamW (0.9, 0.95, wd 0.1), cosine to 10% with warm-up,",
-            "clipping 1.0, load-balancing loss 0.02. Writes an HF-layout checkpoint, train_log.csv and the curve."})
+            "clipping 1.0, a per-layer load-balancing loss (coefficient from the config; 0.1 for SciDFM-nano).",
+            "Writes an HF-layout checkpoint, train_log.csv and the training curve."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config JSON (see model/nano/TRAINING.md).")
     Path config;
@@ -24,6 +25,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Trainer.configureTorchThreads();
         Trainer.Result r = Trainer.run(TrainConfig.read(config), out, resume);
         System.out.printf(Locale.ROOT, "train: %d steps, %d tokens in %.0f s; final loss %.4f, aux %.4f -> %s%n",
                 r.steps(), r.tokensSeen(), r.elapsedSeconds(), r.finalLoss(), r.finalAuxLoss(), r.checkpoint());

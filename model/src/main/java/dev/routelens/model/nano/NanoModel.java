@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * SciDFM-nano, the embedded default: SciDFM's architecture (26 layers, 8 experts, top-2, Mixtral
- * names) at hidden width 64, with the project's SentencePiece tokenizer, stored as BF16.
+ * names) at hidden width 64, with the project's SentencePiece tokenizer, stored as BF16. The weights in
+ * model/nano were trained by RouteLens (model/nano/TRAINING.md); {@link #main} writes the seeded random
+ * initialisation they started from, the untrained baseline.
  */
 public final class NanoModel {
     /** The directory of the default model inside a RouteLens checkout. */
@@ -43,11 +45,20 @@ public final class NanoModel {
     }
 
     /**
-     * Writes seeded random weights for SciDFM-nano into {@code dir}, beside the tokenizer already
-     * there. Usage: {@code NanoModel DIR VOCAB SEED}. Bit-identical for the same arguments.
+     * Writes seeded random weights for SciDFM-nano into {@code dir} (config.json and model.safetensors).
+     * Usage: {@code NanoModel DIR [VOCAB [SEED]]}. Bit-identical for the same arguments. Refuses to
+     * overwrite the trained model/nano.
      */
     public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args.length > 0 ? args[0] : RELATIVE_DIR);
+        if (args.length == 0) {
+            System.err.println("usage: NanoModel DIR [VOCAB [SEED]]  (writes the random init; model/nano holds trained weights)");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        if (locate().map(p -> p.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize())).orElse(false)) {
+            System.err.println(dir + " holds the trained SciDFM-nano; write the random init elsewhere");
+            System.exit(2);
+        }
         int vocab = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 20240927L;
         CheckpointExporter.write(dir, config(vocab), RandomWeights.of(seed), SafeDType.BF16);
