@@ -43,9 +43,16 @@ class SampleReaderTest {
     void unreadableFileFailsNamingThePath() throws Exception {
         Path file = TestFiles.write(dir.resolve("secret.jsonl"), "{\"id\":\"a\",\"label\":\"x\",\"text\":\"y\"}\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
-        Assumptions.assumeFalse(Files.isReadable(file), "running as a user who can read any file (root); skipping");
-        SampleSourceException e = assertThrows(SampleSourceException.class, () -> SampleReader.read(file));
-        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        if (!Files.isReadable(file)) {
+            SampleSourceException e = assertThrows(SampleSourceException.class, () -> SampleReader.read(file));
+            assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        }
+        // Root reads any file, but not a directory listed among a source's files: the same refusal.
+        Path source = Files.createDirectory(dir.resolve("source"));
+        Path notAFile = Files.createDirectory(source.resolve("b.jsonl"));
+        SampleSourceException e = assertThrows(SampleSourceException.class,
+                () -> SampleReader.readFiles(java.util.List.of(notAFile), source.toString()));
+        assertTrue(e.getMessage().contains(notAFile.toString()), e.getMessage());
     }
 
     @Test

@@ -1,19 +1,21 @@
 package dev.routelens.train;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import ai.djl.ndarray.types.DataType;
 import dev.routelens.model.RandomWeights;
 import dev.routelens.model.nano.NanoModel;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
-/** Step time of SciDFM-nano on B x T random tokens; runs only with ROUTELENS_BENCH=B,T set. */
-class StepBenchmarkTest {
-    @Test
-    void nanoStepTime() throws Exception {
-        String spec = System.getenv("ROUTELENS_BENCH");
-        assumeTrue(spec != null, "set ROUTELENS_BENCH=rows,length to time training steps");
+/**
+ * Prints the step time of SciDFM-nano on B x T random tokens (a benchmark command, not a test):
+ * {@code java -cp ... dev.routelens.train.StepBenchmark 8,256[,threads]}; set ROUTELENS_BENCH_DENSE to
+ * time dense expert dispatch too.
+ */
+public final class StepBenchmark {
+    private StepBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String spec = args.length > 0 ? args[0] : System.getenv().getOrDefault("ROUTELENS_BENCH", "8,256");
         String[] bt = spec.split(",");
         if (bt.length > 2) {
             System.setProperty("ai.djl.pytorch.num_threads", bt[2]);
