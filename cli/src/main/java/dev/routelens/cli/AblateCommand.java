@@ -6,7 +6,6 @@ import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationResult;
 import dev.routelens.routing.AblationStudy;
 import dev.routelens.routing.AblationSweep;
-import dev.routelens.samples.ErrorsCsv;
 import dev.routelens.samples.SampleSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,20 +66,11 @@ public final class AblateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AblationMode m = AblationMode.parse(mode);
-        if ((out == null) == (resume == null)) {
-            throw new UserError("ablate needs exactly one of --out DIR and --resume DIR");
-        }
-        if (resume != null && !Files.isDirectory(resume)) {
-            throw new UserError("--resume " + resume + ": no such directory");
-        }
-        out = resume != null ? resume : out;
-        Files.createDirectories(out);
+        out = CheckpointDir.outputDir("ablate", out, resume);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
             Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
-            if (!tokens.errors().isEmpty()) {
-                ErrorsCsv.write(out.resolve("errors.csv"), tokens.errors());
-            }
+            tokens.writeErrors(out);
             var config = loaded.model().config();
             AblationStudy study = new AblationStudy(new Probe(loaded.model()));
             List<AblationResult> results;

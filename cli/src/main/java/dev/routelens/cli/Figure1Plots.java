@@ -19,7 +19,7 @@ final class Figure1Plots {
 
     static void write(Path out, ExpertChoiceTable choices, Embedding embedding, int layers, int experts) throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
-        Figure1Plot.write(out, "figure1", "E_T by class, oblique view",
+        Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
                 choices.labels().toArray(String[]::new), embedding.coords(), axis);
         Map<String, double[]> means = choices.classMeans();
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));

@@ -6,7 +6,6 @@ import dev.routelens.routing.LayerClassMetrics;
 import dev.routelens.routing.RoutingMetrics;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.routing.RoutingReport;
-import dev.routelens.samples.ErrorsCsv;
 import dev.routelens.samples.SampleSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,20 +41,11 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((out == null) == (resume == null)) {
-            throw new UserError("stats needs exactly one of --out DIR and --resume DIR");
-        }
-        if (resume != null && !Files.isDirectory(resume)) {
-            throw new UserError("--resume " + resume + ": no such directory");
-        }
-        out = resume != null ? resume : out;
-        Files.createDirectories(out);
+        out = CheckpointDir.outputDir("stats", out, resume);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
             Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
-            if (!tokens.errors().isEmpty()) {
-                ErrorsCsv.write(out.resolve("errors.csv"), tokens.errors());
-            }
+            tokens.writeErrors(out);
             var config = loaded.model().config();
             RoutingMetrics metrics = RoutingMetrics.forConfig(config);
             RoutingPass pass = new RoutingPass(new Probe(loaded.model()));

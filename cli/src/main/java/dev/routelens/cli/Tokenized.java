@@ -18,6 +18,13 @@ import java.util.List;
  */
 public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
 
+    /** Writes errors.csv into {@code out} when any record was rejected. */
+    void writeErrors(java.nio.file.Path out) {
+        if (!errors.isEmpty()) {
+            dev.routelens.samples.ErrorsCsv.write(out.resolve("errors.csv"), errors);
+        }
+    }
+
     static Tokenized of(SampleSet set, Tokenizer tokenizer) {
         List<LabeledTokens> docs = new ArrayList<>();
         List<SampleError> errors = new ArrayList<>(set.errors());
