@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens figure1}: SciDFM's Figure 1, end to end. */
 @Command(name = "figure1", mixinStandardHelpOptions = true,
-        description = {"Reproduce SciDFM's Figure 1: expert-choice vectors E_T of every document, t-SNE to 3-D,",
-            "cluster quality metrics, the figure and its data."})
+        description = {"Reproduce SciDFM's Figure 1 (which experts documents choose, by class).",
+            "Computes every document's expert-choice vector E_T, embeds them with t-SNE in 3-D, measures how",
+            "well the classes separate, and writes the figure and its data."})
 public final class Figure1Command implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens stats}: routing metrics per layer and class. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Routing metrics per layer and class: expert share, consecutive-token repetition,",
-            "vocabulary specialisation, co-activation, load balance and routing entropy."})
+        description = {"Routing metrics per layer and class.",
+            "Expert share, consecutive-token repetition, vocabulary specialisation, co-activation, load balance",
+            "and routing entropy, as CSV and JSON, with plots for one layer."})
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();

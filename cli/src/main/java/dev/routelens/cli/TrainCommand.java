@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens train}: trains a small Mixtral-layout MoE from scratch (SciDFM's recipe). */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a small MoE from scratch: AdamW (0.9, 0.95, wd 0.1), cosine to 10% with warm-up,",
-            "clipping 1.0, a per-layer load-balancing loss (coefficient from the config; 0.1 for SciDFM-nano).",
-            "Writes an HF-layout checkpoint, train_log.csv and the training curve."})
+        description = {"Train a small Mixtral-layout MoE from scratch with SciDFM's recipe.",
+            "AdamW (0.9, 0.95, weight decay 0.1), cosine to 10%% after warm-up, clipping at 1.0, and a per-layer",
+            "load-balancing loss (coefficient from the config; 0.1 for SciDFM-nano). Writes an HF-layout",
+            "checkpoint, train_log.csv and the training curve."})
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config JSON (see model/nano/TRAINING.md).")
     Path config;
