@@ -122,6 +122,11 @@ class AblationStudyTest {
     @Test
     void sweepWithResidualCachingEqualsNaiveReRuns(@TempDir Path dir) throws Exception {
         AblationStudy study = new AblationStudy(new Probe(model));
+        AblationSweep cachedZero = study.sweep(docs, AblationMode.ZERO, 0, true, n -> { });
+        AblationSweep naiveZero = study.sweep(docs, AblationMode.ZERO, 0, false, n -> { });
+        for (int l = 0; l < CONFIG.numLayers(); l++) {
+            assertArrayEquals(naiveZero.deltas("a")[l], cachedZero.deltas("a")[l], 1e-6, "zero mode, layer " + l);
+        }
         AblationSweep cached = study.sweep(docs, AblationMode.REROUTE, 0, true, n -> { });
         AblationSweep naive = study.sweep(docs, AblationMode.REROUTE, 0, false, n -> { });
         assertEquals(CONFIG.numLayers() * CONFIG.numExperts(), cached.results().size());
