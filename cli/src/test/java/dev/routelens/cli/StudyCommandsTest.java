@@ -76,4 +76,29 @@ class StudyCommandsTest {
         assertEquals(0, run.exit(), run.err());
         assertEquals(1 + 12, Files.readAllLines(dir.resolve("expert_choice.csv")).size());
     }
+
+    @Test
+    void trainWritesALoadableCheckpointAndItsLog(@TempDir Path dir) throws Exception {
+        Path home = Path.of(System.getProperty("routelens.home")).toAbsolutePath().normalize();
+        String config = """
+                {"model": {"model_type": "mixtral", "vocab_size": 4096, "hidden_size": 16, "num_hidden_layers": 2,
+                           "num_attention_heads": 2, "num_key_value_heads": 2, "intermediate_size": 16,
+                           "num_local_experts": 4, "num_experts_per_tok": 2, "max_position_embeddings": 64},
+                 "tokenizer_dir": "%s", "samples_dir": "%s",
+                 "seq_length": 32, "batch_rows": 2, "steps": 3, "peak_lr": 0.001, "warmup_steps": 1,
+                 "min_lr_ratio": 0.1, "seed": 1, "init_seed": 1, "checkpoint_every": 3, "eval_every": 0,
+                 "eval_rows": 1, "aux_loss_coef": 0.02, "aux_loss_mode": "per_layer_mean", "grad_clip": 1.0,
+                 "weight_decay": 0.1}
+                """.formatted(home.resolve("model/nano"), home.resolve("samples/figure1"));
+        Path file = Files.writeString(dir.resolve("tiny-train.json"), config);
+        Path out = dir.resolve("run");
+        CliRun run = CliRun.of("train", "--config", file.toString(), "--out", out.toString());
+        assertEquals(0, run.exit(), run.err() + run.out());
+        assertTrue(run.out().contains("3 steps"), run.out());
+        assertEquals(1 + 3, Files.readAllLines(out.resolve("train_log.csv")).size(), "a header and one row per step");
+        CliRun probe = CliRun.of("probe", "--model", out.toString(), "--text", "trained here", "--out",
+                dir.resolve("p.json").toString());
+        assertEquals(0, probe.exit(), probe.err());
+        assertEquals(2, new ObjectMapper().readTree(dir.resolve("p.json").toFile()).get("gate_logits").size());
+    }
 }
