@@ -21,17 +21,25 @@ public final class BatchLayout {
         this.paddedRows = batch.isRagged() ? manager.create(batch.paddedRows()) : null;
         int b = batch.size();
         int t = batch.maxLength();
-        float[] m = new float[b * t * t];
-        for (int d = 0; d < b; d++) {
-            int len = batch.length(d);
-            for (int q = 0; q < t; q++) {
-                for (int k = 0; k < t; k++) {
-                    boolean visible = k <= q && k < len;
-                    m[(d * t + q) * t + k] = visible ? 0f : Float.NEGATIVE_INFINITY;
-                }
+        // Built from a [T, T] causal part and a [B, 1, T] key-padding part (small host arrays), then
+        // broadcast once on the device, instead of filling B x T x T floats on the host every pass.
+        float[] causal = new float[t * t];
+        for (int q = 0; q < t; q++) {
+            for (int k = q + 1; k < t; k++) {
+                causal[q * t + k] = Float.NEGATIVE_INFINITY;
             }
         }
-        this.mask = manager.create(m, new Shape(b, 1, 1, t, t));
+        float[] keys = new float[b * t];
+        for (int d = 0; d < b; d++) {
+            for (int k = batch.length(d); k < t; k++) {
+                keys[d * t + k] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        NDArray causalMask = manager.create(causal, new Shape(t, t));                // [T, T]
+        NDArray keyMask = manager.create(keys, new Shape(b, 1, t));                  // [B, 1, T]
+        this.mask = keyMask.add(causalMask).reshape(b, 1, 1, t, t);                  // [B, 1, 1, T, T]
+        causalMask.close();
+        keyMask.close();
     }
 
     public TokenBatch batch() {
