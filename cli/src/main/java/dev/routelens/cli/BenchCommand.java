@@ -112,10 +112,16 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("padding_fraction", probe.plan(ids).paddingFraction());
             if (!skip.contains("forward")) {
                 Map<String, Object> f = new LinkedHashMap<>();
-                double plain = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)));
-                double gate = median(() -> time(() -> probe.runWithCache(ids, NameFilter.of("layers.*.moe.gate"), Map.of(), false)));
-                double full = median(() -> time(() -> probe.runWithCache(ids, NameFilter.all(), Map.of(), true)));
-                double withHead = median(() -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), true)));
+                // Interleaved repeats, so slow drift of a shared machine hits every variant alike.
+                double[][] t = interleaved(List.of(
+                        () -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)),
+                        () -> time(() -> probe.runWithCache(ids, NameFilter.of("layers.*.moe.gate"), Map.of(), false)),
+                        () -> time(() -> probe.runWithCache(ids, NameFilter.all(), Map.of(), true)),
+                        () -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), true))), repeats);
+                double plain = medianOf(t[0]);
+                double gate = medianOf(t[1]);
+                double full = medianOf(t[2]);
+                double withHead = medianOf(t[3]);
                 f.put("plain_tokens_per_s", tokenCount / plain);
                 f.put("gate_capture_tokens_per_s", tokenCount / gate);
                 f.put("gate_capture_overhead", gate / plain - 1);
@@ -154,8 +160,12 @@ public final class BenchCommand implements Callable<Integer> {
                     sweepSet.add(new LabeledTokens("d" + i, "bench", dev.routelens.model.InputKind.TEXT, ids.get(i)));
                 }
                 AblationStudy study = new AblationStudy(probe);
-                double cached = time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, true, n -> { }));
-                double naive = time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, false, n -> { }));
+                double[][] sweepTimes = interleaved(List.of(
+                        () -> time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, true, n -> { })),
+                        () -> time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, false, n -> { }))),
+                        Math.min(3, repeats));
+                double cached = medianOf(sweepTimes[0]);
+                double naive = medianOf(sweepTimes[1]);
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("documents", sweepSet.size());
                 f.put("ablations", c.numLayers() * c.numExperts());
@@ -297,6 +307,24 @@ public final class BenchCommand implements Callable<Integer> {
             }));
             return 2.0 * n * n * n / s;
         }
+    }
+
+    /** Runs every timing once to warm up, then {@code repeats} rounds of all of them in turn. // [variant][repeat] */
+    private static double[][] interleaved(List<Supplier<Double>> timings, int repeats) {
+        timings.forEach(Supplier::get);
+        double[][] t = new double[timings.size()][repeats];
+        for (int r = 0; r < repeats; r++) {
+            for (int v = 0; v < timings.size(); v++) {
+                t[v][r] = timings.get(v).get();
+            }
+        }
+        return t;
+    }
+
+    private static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private double median(Supplier<Double> timing) {
