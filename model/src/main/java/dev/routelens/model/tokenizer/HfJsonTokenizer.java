@@ -167,14 +167,7 @@ public final class HfJsonTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text, InputKind kind) {
-        if (text == null || kind == null) {
-            throw new IllegalArgumentException("encode needs a text and a kind");
-        }
-        return switch (kind) {
-            case SMILES -> science.encodeSmiles(text);
-            case PROTEIN -> science.encodeProtein(text);
-            case TEXT -> encodeProse(text);
-        };
+        return science.encode(text, kind, this::encodeProse);
     }
 
     private int[] encodeProse(String text) {

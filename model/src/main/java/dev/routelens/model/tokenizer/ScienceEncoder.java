@@ -36,6 +36,21 @@ public final class ScienceEncoder {
     }
 
     /** Ids for a SMILES string, {@code [BOS, start, atom..., end]}. */
+    /**
+     * The ids of {@code text} as {@code kind}: molecules and proteins here, prose through the
+     * tokenizer's own subword model ({@code prose}). Refuses a null text or kind.
+     */
+    public int[] encode(String text, dev.routelens.model.InputKind kind, java.util.function.Function<String, int[]> prose) {
+        if (text == null || kind == null) {
+            throw new IllegalArgumentException("encode needs a text and a kind");
+        }
+        return switch (kind) {
+            case SMILES -> encodeSmiles(text);
+            case PROTEIN -> encodeProtein(text);
+            case TEXT -> prose.apply(text);
+        };
+    }
+
     public int[] encodeSmiles(String smiles) {
         List<String> atoms = SmilesSplitter.split(smiles);
         int[] ids = new int[atoms.size() + 3]; // [T]
