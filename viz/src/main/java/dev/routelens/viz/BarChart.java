@@ -2,25 +2,22 @@ package dev.routelens.viz;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.CategoryStyler;
 
 /**
  * Grouped bars: categories on x (e.g. the experts of one layer), one bar per series in each group (e.g. one per
  * class, in {@link ClassStyle} colours).
  */
-public final class BarChart implements Plot {
+public final class BarChart implements SingleChartPlot {
 
     private final String title;
     private final String xAxis;
@@ -122,16 +119,7 @@ public final class BarChart implements Plot {
     }
 
     @Override
-    public Optional<Chart<?, ?>> chart() {
-        return Optional.of(build());
-    }
-
-    @Override
-    public void paint(Graphics2D g) {
-        build().paint(g, width(), height());
-    }
-
-    private CategoryChart build() {
+    public CategoryChart build() {
         CategoryChart chart = new CategoryChart(width(), height());
         chart.setTitle(title);
         chart.setXAxisTitle(xAxis);

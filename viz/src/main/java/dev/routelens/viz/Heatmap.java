@@ -1,14 +1,11 @@
 package dev.routelens.viz;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.knowm.xchart.HeatMapChart;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -17,7 +14,7 @@ import org.knowm.xchart.style.Styler;
  * class, ablation NLL deltas) or experts x experts (co-activation). Row 0 is drawn at the top. NaN cells
  * stay blank.
  */
-public final class Heatmap implements Plot {
+public final class Heatmap implements SingleChartPlot {
 
     /** Sequential scale (viridis anchors): dark blue for low, yellow for high. */
     static final Color[] SEQUENTIAL = {
@@ -260,16 +257,7 @@ public final class Heatmap implements Plot {
     }
 
     @Override
-    public Optional<Chart<?, ?>> chart() {
-        return Optional.of(build());
-    }
-
-    @Override
-    public void paint(Graphics2D g) {
-        build().paint(g, width(), height());
-    }
-
-    private HeatMapChart build() {
+    public HeatMapChart build() {
         // The theme argument matters: the two-argument constructor leaves the colour range unset.
         HeatMapChart chart = new HeatMapChart(width(), height(), Styler.ChartTheme.XChart);
         chart.setTitle(title);

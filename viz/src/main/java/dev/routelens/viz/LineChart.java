@@ -1,17 +1,14 @@
 package dev.routelens.viz;
 
 import java.awt.BasicStroke;
-import java.awt.Graphics2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -19,7 +16,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * Lines sharing one x series, e.g. training and held-out loss against step. NaN y values leave gaps in the CSV
  * and are skipped in the drawing.
  */
-public final class LineChart implements Plot {
+public final class LineChart implements SingleChartPlot {
 
     private final String title;
     private final String xAxis;
@@ -113,16 +110,7 @@ public final class LineChart implements Plot {
     }
 
     @Override
-    public Optional<Chart<?, ?>> chart() {
-        return Optional.of(build());
-    }
-
-    @Override
-    public void paint(Graphics2D g) {
-        build().paint(g, width(), height());
-    }
-
-    private XYChart build() {
+    public XYChart build() {
         XYChart chart = new XYChart(width(), height());
         chart.setTitle(title);
         chart.setXAxisTitle(xAxis);
