@@ -166,29 +166,49 @@ public final class MoeTransformer implements AutoCloseable {
 
     /**
      * Runs layers {@code from..L-1} on a residual stream captured at {@code layers.{from}.resid.pre}
-     * (host copy, packed [N, H]). Ablation sweeps use it to re-run only the layers an intervention reaches.
+     * (host copy, packed [N, H]).
      */
     public ForwardResult forwardFrom(int from, float[] residual, TokenBatch batch, ForwardHooks hooks, boolean nll) {
+        return forwardFrom(ResumePoint.residPre(from), residual, batch, hooks, nll);
+    }
+
+    /**
+     * Runs the rest of the model from {@code at} on the residual stream captured there (host copy,
+     * packed [N, H]). Ablation sweeps use it to re-run only what an intervention reaches: one at layer
+     * l's MoE resumes at {@code layers.{l}.resid.mid} and skips that layer's attention too.
+     */
+    public ForwardResult forwardFrom(ResumePoint at, float[] residual, TokenBatch batch, ForwardHooks hooks, boolean nll) {
         checkIds(batch);
-        if (from < 0 || from > layers.length) {
-            throw new IllegalArgumentException("layer " + from + " out of range 0.." + layers.length);
+        int last = at.afterAttention() ? layers.length - 1 : layers.length;
+        if (at.layer() > last) {
+            throw new IllegalArgumentException("cannot resume at " + at.hookName() + ": the model has "
+                    + layers.length + " layers");
         }
         long n = batch.tokenCount();
         if (residual.length != n * config.hiddenSize()) {
-            throw new IllegalArgumentException("residual has " + residual.length + " values, expected "
-                    + n + " x " + config.hiddenSize());
+            throw new IllegalArgumentException("residual for " + at.hookName() + " has " + residual.length
+                    + " values, expected " + n + " x " + config.hiddenSize());
         }
         try (NDManager fm = manager.newSubManager()) {
             NDArray x = fm.create(residual, new Shape(n, config.hiddenSize()));         // [N, H]
             if (precision.dataType() != DataType.FLOAT32) {
                 x = x.toType(precision.dataType(), false);
             }
-            return run(fm, from, x, batch, hooks, nll);
+            if (!at.afterAttention()) {
+                return run(fm, at.layer(), x, batch, hooks, nll);
+            }
+            BatchLayout layout = new BatchLayout(batch, fm);
+            x = layers[at.layer()].forwardMoe(x, layout, hooks, dispatch);                 // [N, H]
+            return run(fm, layout, at.layer() + 1, x, batch, hooks, nll);
         }
     }
 
     private ForwardResult run(NDManager fm, int from, NDArray x, TokenBatch batch, ForwardHooks hooks, boolean nll) {
-        BatchLayout layout = new BatchLayout(batch, fm);
+        return run(fm, new BatchLayout(batch, fm), from, x, batch, hooks, nll);
+    }
+
+    private ForwardResult run(NDManager fm, BatchLayout layout, int from, NDArray x, TokenBatch batch,
+                              ForwardHooks hooks, boolean nll) {
         for (int i = from; i < layers.length; i++) {
             x = layers[i].forward(x, layout, rope, hooks, dispatch);                       // [N, H]
         }
@@ -199,48 +219,87 @@ public final class MoeTransformer implements AutoCloseable {
         }
         NDArray normed = ForwardHooks.visit(hooks, "final.norm", -1, batch, null, finalNorm.forward(x)); // [N, H]
         x.close();
+        if (!nll && !hooks.wants("logits")) {
+            normed.close();
+            return new ForwardResult(sums, counts);
+        }
+        int[] owner = new int[batch.tokenCount()];
+        long[] next = nll ? nextTokens(batch, owner, counts) : null;
+        if (!hooks.wants("logits")) {
+            // No hook needs the whole [N, V]: run the head in row chunks whose logits stay cache-sized.
+            int rows = headChunkRows();
+            for (int row = 0; row < batch.tokenCount(); row += rows) {
+                int end = Math.min(batch.tokenCount(), row + rows);
+                try (NDArray part = normed.get(new NDIndex(row + ":" + end));      // [n, H]
+                     NDArray logits = part.matMul(head)) {                        // [n, V]
+                    addNll(logits, row, next, owner, sums);
+                }
+            }
+            normed.close();
+            return new ForwardResult(sums, counts);
+        }
         NDArray logits = ForwardHooks.visit(hooks, "logits", -1, batch, null, normed.matMul(head));      // [N, V]
         normed.close();
         if (nll) {
-            nextTokenNll(logits, batch, sums, counts);
+            addNll(logits, 0, next, owner, sums);
         }
         logits.close();
         return new ForwardResult(sums, counts);
     }
 
-    /** Sums -log p(next token) per document; logits [N, V]. */
-    private void nextTokenNll(NDArray logits, TokenBatch batch, double[] sums, int[] counts) {
-        long v = config.vocabSize();
-        int predicted = batch.tokenCount() - batch.size();
-        if (predicted == 0) {
-            return;
-        }
-        long[] flat = new long[predicted];
-        int[] owner = new int[predicted];
-        int o = 0;
+    /** LM-head rows per chunk: about 2M logits (8 MB in float32), and at least 64 rows. */
+    private int headChunkRows() {
+        return Math.max(64, (1 << 21) / config.vocabSize());
+    }
+
+    /**
+     * The next token's id for each packed row [N], or -1 on a document's last token; fills each row's
+     * document into {@code owner} and each document's predicted-token count into {@code counts}.
+     */
+    private static long[] nextTokens(TokenBatch batch, int[] owner, int[] counts) {
+        long[] next = new long[batch.tokenCount()];
         int row = 0;
         for (int b = 0; b < batch.size(); b++) {
             int[] d = batch.docs().get(b);
-            for (int p = 0; p + 1 < d.length; p++) {
-                flat[o] = (row + p) * v + d[p + 1];
-                owner[o++] = b;
+            for (int p = 0; p < d.length; p++) {
+                next[row + p] = p + 1 < d.length ? d[p + 1] : -1;
+                owner[row + p] = b;
             }
             row += d.length;
             counts[b] = d.length - 1;
         }
+        return next;
+    }
+
+    /** Adds -log p(next token) of packed rows from..from+n-1 to their documents' sums; logits [n, V]. */
+    private void addNll(NDArray logits, int from, long[] next, int[] owner, double[] sums) {
+        long v = config.vocabSize();
+        int n = (int) logits.getShape().get(0);
+        int predicted = 0;
+        long[] flat = new long[n];
+        int[] rowOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (next[from + i] >= 0) {
+                flat[predicted] = i * v + next[from + i];
+                rowOf[predicted++] = from + i;
+            }
+        }
+        if (predicted == 0) {
+            return;
+        }
         NDArray logits32 = logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
-        NDArray logp = logits32.logSoftmax(-1);                       // [N, V]
+        NDArray logp = logits32.logSoftmax(-1);                       // [n, V]
         if (logits32 != logits) {
             logits32.close();
         }
-        NDArray index = logp.getManager().create(flat);               // [M]
+        NDArray index = logp.getManager().create(java.util.Arrays.copyOf(flat, predicted)); // [M]
         NDArray picked = logp.take(index);                            // [M]
         float[] values = picked.toFloatArray();
         index.close();
         picked.close();
         logp.close();
         for (int i = 0; i < predicted; i++) {
-            sums[owner[i]] -= values[i];
+            sums[owner[rowOf[i]]] -= values[i];
         }
     }
 

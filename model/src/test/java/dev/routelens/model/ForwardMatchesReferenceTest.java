@@ -85,6 +85,40 @@ class ForwardMatchesReferenceTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void nllFromTheChunkedHeadMatchesReferenceAndTheWholeLogits() throws Exception {
+        // 32,768 tokens of vocabulary: the head runs in 64-row chunks, so 150 tokens span three.
+        MoeConfig config = new MoeConfig("mixtral", 32768, 16, 1, 2, 2, 24, 4, 2, 1e-6, 10000, 256, false, 1, 2);
+        RandomWeights weights = new RandomWeights(13, 0.3);
+        ReferenceMoe reference = new ReferenceMoe(config, weights);
+        Random r = new Random(17);
+        List<int[]> docs = List.of(randomDoc(r, 70, config.vocabSize()), randomDoc(r, 1, config.vocabSize()),
+                randomDoc(r, 79, config.vocabSize()));
+        try (MoeTransformer model = MoeTransformer.create(config, weights, Device.cpu(), Precision.F32)) {
+            TokenBatch batch = new TokenBatch(docs);
+            ForwardResult chunked = model.forward(batch, ForwardHooks.NONE, true);
+            ForwardHooks wantsLogits = new ForwardHooks() {
+                @Override
+                public boolean wants(String name) {
+                    return name.equals("logits");
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray apply(HookSite site, ai.djl.ndarray.NDArray tensor) {
+                    return null;
+                }
+            };
+            ForwardResult whole = model.forward(batch, wantsLogits, true);
+            for (int b = 0; b < docs.size(); b++) {
+                assertEquals(docs.get(b).length - 1, chunked.nllCount()[b], "predicted tokens of document " + b);
+                assertEquals(whole.nllSum()[b], chunked.nllSum()[b], 1e-4, "chunked vs whole-logits NLL, document " + b);
+                if (docs.get(b).length > 1) {
+                    assertEquals(reference.run(docs.get(b)).meanNll(), chunked.meanNll(b), 1e-4, "mean NLL of document " + b);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void batchedEqualsOneAtATimeAndDenseEqualsSparse(String label, MoeConfig config) throws Exception {

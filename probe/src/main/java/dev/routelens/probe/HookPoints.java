@@ -41,6 +41,10 @@ public final class HookPoints {
         return "layers." + layer + ".resid.pre";
     }
 
+    public static String residMid(int layer) {
+        return "layers." + layer + ".resid.mid";
+    }
+
     public static String gate(int layer) {
         return "layers." + layer + ".moe.gate";
     }

@@ -6,6 +6,7 @@ import dev.routelens.model.ForwardHooks;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
 import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,14 +115,23 @@ public final class Probe {
     /**
      * Runs one batch as given (no re-bucketing), optionally from layer {@code fromLayer} on a packed
      * residual captured at {@code layers.{fromLayer}.resid.pre} (pass null and 0 for a full pass).
-     * Ablation sweeps use it to re-run only the layers an intervention reaches.
      */
     public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                  int fromLayer, float[] residual) {
+        return runBatch(batch, filter, hooks, nll, ResumePoint.residPre(fromLayer), residual);
+    }
+
+    /**
+     * Runs one batch as given (no re-bucketing), from {@code at} on a packed residual captured at
+     * {@code at.hookName()}, or a full pass when {@code residual} is null. Ablation sweeps use it to
+     * re-run only what an intervention reaches.
+     */
+    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
+                                 ResumePoint at, float[] residual) {
         Dispatcher dispatcher = new Dispatcher(registrations(hooks), filter);
         ForwardResult result = residual == null
                 ? model.forward(batch, dispatcher, nll)
-                : model.forwardFrom(fromLayer, residual, batch, dispatcher, nll);
+                : model.forwardFrom(at, residual, batch, dispatcher, nll);
         List<Map<String, CapturedTensor>> perDoc = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             perDoc.add(dispatcher.split(batch, b));

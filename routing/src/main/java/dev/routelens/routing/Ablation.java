@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.routelens.model.MoeConfig;
+import dev.routelens.model.ResumePoint;
 import dev.routelens.probe.Hook;
 import dev.routelens.probe.HookPoints;
 import java.util.Map;
@@ -62,6 +63,14 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
             throw new IllegalArgumentException("top-r ablation with r=" + r + " leaves fewer than k="
                     + c.topK() + " of " + c.numExperts() + " experts");
         }
+    }
+
+    /**
+     * The latest point a cached residual may be resumed from: every mode's hooks act inside layer l's
+     * MoE (gate logits or expert outputs), so layer l's attention output is the baseline's.
+     */
+    public ResumePoint resumePoint() {
+        return ResumePoint.residMid(layer);
     }
 
     /** The hooks that apply this ablation; top-k is the model's k. */

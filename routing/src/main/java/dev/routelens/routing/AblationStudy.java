@@ -1,6 +1,7 @@
 package dev.routelens.routing;
 
 import dev.routelens.model.MoeConfig;
+import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
@@ -18,8 +19,8 @@ import java.util.function.Predicate;
  * Knocks out experts and measures, per class, the change in next-token NLL and in routing.
  *
  * <p>A sweep over every (layer, expert) pair can cache the residual stream: one baseline pass per
- * batch captures {@code layers.{l}.resid.pre}, and each ablation at layer l re-runs only layers
- * l..L-1 from it. The results equal naive full re-runs.
+ * batch captures {@code layers.{l}.resid.mid}, and each ablation at layer l re-runs only layer l's
+ * MoE and layers l+1..L-1 from it. The results equal naive full re-runs.
  */
 public final class AblationStudy {
     private final Probe probe;
@@ -121,18 +122,20 @@ public final class AblationStudy {
             }
             TokenBatch batch = batchOf(ids, members);
             Predicate<String> baseNames = residualCaching
-                    ? topkNames(0).or(n -> n.endsWith(".resid.pre")) : topkNames(0);
+                    ? topkNames(0).or(n -> n.endsWith(".resid.mid")) : topkNames(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < ablations.size(); i++) {
                 Ablation a = ablations.get(i);
+                ResumePoint at = a.resumePoint();
                 if (residualCaching && residuals[a.layer()] == null) {
-                    residuals[a.layer()] = base.packed(HookPoints.residPre(a.layer()));
+                    residuals[a.layer()] = base.packed(at.hookName());
                 }
+                // Both paths capture top-k only where the accumulator compares it: layers l..L-1.
                 BatchCapture ablated = residualCaching
-                        ? probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, a.layer(),
+                        ? probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, at,
                                 residuals[a.layer()])
-                        : probe.runBatch(batch, topkNames(0), a.hooks(config.topK()), true, 0, null);
+                        : probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
                 progress.accept(++done);
             }
@@ -231,12 +234,10 @@ public final class AblationStudy {
                     CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(l));
                     int tokens = before.rows();
                     int changed = 0;
+                    long[] x = before.longs();                     // [tokens*k]
+                    long[] y = after.longs();                      // [tokens*k]
                     for (int t = 0; t < tokens; t++) {
-                        long[] x = Arrays.copyOfRange(before.longs(), t * k, (t + 1) * k);
-                        long[] y = Arrays.copyOfRange(after.longs(), t * k, (t + 1) * k);
-                        Arrays.sort(x);
-                        Arrays.sort(y);
-                        if (!Arrays.equals(x, y)) {
+                        if (!sameSet(x, y, t * k, k)) {
                             changed++;
                         }
                     }
@@ -246,6 +247,20 @@ public final class AblationStudy {
                     }
                 }
             }
+        }
+
+        /** Whether rows [from, from+k) of x and y hold the same experts; a row's k experts are distinct. */
+        private static boolean sameSet(long[] x, long[] y, int from, int k) {
+            for (int i = from; i < from + k; i++) {
+                boolean found = false;
+                for (int j = from; j < from + k && !found; j++) {
+                    found = x[i] == y[j];
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         AblationResult result() {
