@@ -172,6 +172,11 @@ public final class BenchCommand implements Callable<Integer> {
                 f.put("residual_cached_seconds", cached);
                 f.put("naive_seconds", naive);
                 f.put("speedup", naive / cached);
+                double[] pairs = new double[sweepTimes[0].length];
+                for (int i = 0; i < pairs.length; i++) {
+                    pairs[i] = sweepTimes[1][i] / sweepTimes[0][i];
+                }
+                f.put("speedup_per_pair", pairs);
                 figures.put("ablation_sweep", f);
             }
             if (!skip.contains("tsne")) {
@@ -368,6 +373,9 @@ public final class BenchCommand implements Callable<Integer> {
                 print((Map<String, Object>) sub, indent + "  ");
             } else if (e.getValue() instanceof Double d) {
                 System.out.printf("%s%-36s %,.4g%n", indent, e.getKey(), d);
+            } else if (e.getValue() instanceof double[] values) {
+                System.out.printf("%s%-36s %s%n", indent, e.getKey(), Arrays.stream(values)
+                        .mapToObj(v -> String.format("%.3g", v)).collect(java.util.stream.Collectors.joining(", ")));
             } else {
                 System.out.printf("%s%-36s %s%n", indent, e.getKey(), e.getValue());
             }
