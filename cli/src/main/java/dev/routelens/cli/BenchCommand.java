@@ -10,8 +10,11 @@ import dev.routelens.embed.TsneMethod;
 import dev.routelens.model.ExpertDispatch;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.TokenBatch;
+import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
+import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationStudy;
 import dev.routelens.model.io.AtomicFiles;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -163,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
                 double[][] sweepTimes = interleaved(List.of(
                         () -> time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, true, n -> { })),
                         () -> time(() -> study.sweep(sweepSet, AblationMode.REROUTE, 0, false, n -> { }))),
-                        Math.min(3, repeats));
+                        repeats);
                 double cached = medianOf(sweepTimes[0]);
                 double naive = medianOf(sweepTimes[1]);
                 Map<String, Object> f = new LinkedHashMap<>();
@@ -177,6 +181,13 @@ public final class BenchCommand implements Callable<Integer> {
                     pairs[i] = sweepTimes[1][i] / sweepTimes[0][i];
                 }
                 f.put("speedup_per_pair", pairs);
+                f.put("speedup_median_of_pairs", medianOf(pairs));
+                // The same runs timed ablation by ablation, cached and naive back to back (order
+                // alternating), so a slow spell of the shared machine hits both alike.
+                double[] perRun = perAblationInterleaved(probe, c, sweepSet.stream().map(LabeledTokens::ids).toList());
+                f.put("per_ablation_interleaved_cached_seconds", perRun[0]);
+                f.put("per_ablation_interleaved_naive_seconds", perRun[1]);
+                f.put("per_ablation_interleaved_speedup", perRun[1] / perRun[0]);
                 figures.put("ablation_sweep", f);
             }
             if (!skip.contains("tsne")) {
@@ -344,6 +355,43 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Arrays.sort(t);
         return t[repeats / 2];
+    }
+
+    /**
+     * Seconds of every reroute ablation's re-run, residual-cached and naive, each pair timed back to
+     * back; the same runs a sweep makes, without its bookkeeping. Returns {cached, naive}.
+     */
+    private static double[] perAblationInterleaved(Probe probe, MoeConfig c, List<int[]> docs) {
+        double cached = 0;
+        double naive = 0;
+        int pair = 0;
+        for (int[] members : probe.plan(docs).batches()) {
+            List<int[]> batchDocs = new ArrayList<>();
+            for (int m : members) {
+                batchDocs.add(docs.get(m));
+            }
+            TokenBatch batch = new TokenBatch(batchDocs);
+            BatchCapture base = probe.runBatch(batch, n -> n.endsWith(".resid.mid"), Map.of(), true, 0, null);
+            for (int l = 0; l < c.numLayers(); l++) {
+                int layer = l;
+                Predicate<String> topk = n -> n.endsWith(".moe.topk")
+                        && Integer.parseInt(n.substring("layers.".length(), n.indexOf(".moe"))) >= layer;
+                for (int e = 0; e < c.numExperts(); e++) {
+                    Ablation a = new Ablation(l, e, AblationMode.REROUTE, 0);
+                    float[] residual = base.packed(a.resumePoint().hookName());
+                    Runnable resumed = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, a.resumePoint(), residual);
+                    Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, 0, null);
+                    if (pair++ % 2 == 0) {
+                        cached += time(resumed);
+                        naive += time(full);
+                    } else {
+                        naive += time(full);
+                        cached += time(resumed);
+                    }
+                }
+            }
+        }
+        return new double[] {cached, naive};
     }
 
     private static double time(Runnable r) {
