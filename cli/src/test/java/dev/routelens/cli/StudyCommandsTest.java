@@ -51,6 +51,31 @@ class StudyCommandsTest {
     }
 
     @Test
+    void benchWritesEveryFigureOnASmallRandomModel(@TempDir Path dir) throws Exception {
+        Path config = Path.of(System.getProperty("routelens.home"), "model", "configs", "tiny-gqa.json");
+        Path out = dir.resolve("bench.json");
+        CliRun run = CliRun.of("bench", "--random-init", config.toString(), "--batch", "2", "--tokens", "24",
+                "--repeats", "1", "--sweep-docs", "2", "--tsne-sizes", "60", "--out", out.toString());
+        assertEquals(0, run.exit(), run.err());
+        JsonNode f = new ObjectMapper().readTree(out.toFile());
+        assertEquals(48, f.get("bench_tokens").asInt());
+        for (String section : List.of("forward", "dispatch", "batching", "ablation_sweep", "tsne")) {
+            assertTrue(f.has(section), "missing section " + section + " in " + f);
+        }
+        JsonNode sweep = f.get("ablation_sweep");
+        assertEquals(4 * 8, sweep.get("ablations").asInt(), "4 layers x 8 experts");
+        for (String key : List.of("residual_cached_seconds", "naive_seconds", "speedup",
+                "per_ablation_interleaved_cached_seconds", "per_ablation_interleaved_naive_seconds",
+                "per_ablation_interleaved_speedup", "speedup_median_of_pairs")) {
+            double v = sweep.get(key).asDouble();
+            assertTrue(v > 0 && Double.isFinite(v), key + " = " + v);
+        }
+        assertEquals(1, sweep.get("speedup_per_pair").size());
+        assertTrue(f.get("forward").get("plain_tokens_per_s").asDouble() > 0);
+        assertTrue(run.out().contains("per_ablation_interleaved_speedup"), run.out());
+    }
+
+    @Test
     void randomInitModelsNeedNoCheckpoint(@TempDir Path dir) throws Exception {
         Path config = Path.of(System.getProperty("routelens.home"), "model", "configs", "tiny-gqa.json");
         Path a = dir.resolve("a.json");
