@@ -16,6 +16,13 @@ public final class RotaryEmbedding {
 
     public RotaryEmbedding(NDManager manager, int headDim, int maxPositions, double theta, DataType dtype) {
         this.headDim = headDim;
+        float[][] tables = tables(headDim, maxPositions, theta);
+        this.cos = manager.create(tables[0], new Shape(maxPositions, headDim)).toType(dtype, false);
+        this.sin = manager.create(tables[1], new Shape(maxPositions, headDim)).toType(dtype, false);
+    }
+
+    /** Host tables {cos, sin}, each [P * D] row-major, for positions 0..P-1 (the trainer uses them too). */
+    public static float[][] tables(int headDim, int maxPositions, double theta) {
         int half = headDim / 2;
         float[] c = new float[maxPositions * headDim];
         float[] s = new float[maxPositions * headDim];
@@ -32,8 +39,7 @@ public final class RotaryEmbedding {
                 s[p * headDim + i + half] = sv;
             }
         }
-        this.cos = manager.create(c, new Shape(maxPositions, headDim)).toType(dtype, false);
-        this.sin = manager.create(s, new Shape(maxPositions, headDim)).toType(dtype, false);
+        return new float[][] {c, s};
     }
 
     /** x [B, heads, T, D] -> rotated [B, heads, T, D]; positions 0..T-1. */

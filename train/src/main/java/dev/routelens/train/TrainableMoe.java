@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.routelens.model.MoeConfig;
+import dev.routelens.model.RotaryEmbedding;
 import dev.routelens.model.WeightSource;
 import dev.routelens.model.checkpoint.MixtralNames;
 import java.io.IOException;
@@ -65,24 +66,9 @@ public final class TrainableMoe implements AutoCloseable {
         this.dtype = dtype;
         this.manager = manager;
         this.params = params;
-        int d = config.headDim();
-        int half = d / 2;
-        int p = config.maxPositions();
-        cosTable = new float[p * d];
-        sinTable = new float[p * d];
-        for (int pos = 0; pos < p; pos++) {
-            for (int i = 0; i < half; i++) {
-                // As RotaryEmbedding (and HF): inv_freq and angle in float32.
-                float invFreq = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / d));
-                float angle = (float) pos * invFreq;
-                float c = (float) Math.cos(angle);
-                float s = (float) Math.sin(angle);
-                cosTable[pos * d + i] = c;
-                cosTable[pos * d + i + half] = c;
-                sinTable[pos * d + i] = s;
-                sinTable[pos * d + i + half] = s;
-            }
-        }
+        float[][] tables = RotaryEmbedding.tables(config.headDim(), config.maxPositions(), config.ropeTheta());
+        cosTable = tables[0]; // [P * D], as the inference model's
+        sinTable = tables[1]; // [P * D]
     }
 
     /** Builds the parameters from any weight source (checkpoint or seeded init), as {@code dtype} on the CPU. */
