@@ -3,7 +3,6 @@ package dev.routelens.viz;
 import java.awt.Color;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,7 +33,7 @@ public final class Figure1Plot implements Plot {
 
     private static final int PANEL_WIDTH = 600;
     private static final int PANEL_HEIGHT = 540;
-    private static final int TITLE_HEIGHT = 56;
+    private static final int TITLE_HEIGHT = PlotStyle.FIGURE_TITLE_HEIGHT;
     private static final int LEGEND_HEIGHT = 64;
 
     private final double[][] coords; // [N, dims]
@@ -159,14 +158,7 @@ public final class Figure1Plot implements Plot {
             scatter(0, 1, title, axis(0), axis(1), width(), height(), true).paint(g, width(), height());
             return;
         }
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width(), height());
-        g.setColor(Color.BLACK);
-        g.setFont(PlotStyle.FIGURE_TITLE);
-        FontMetrics fm = g.getFontMetrics();
-        g.drawString(title, (width() - fm.stringWidth(title)) / 2, (TITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
+        PlotStyle.figureCanvas(g, width(), height(), title, width());
 
         String oblique = String.format(Locale.ROOT, "(a) oblique view (azimuth %.0f\u00b0, elevation %.0f\u00b0)",
                 azimuth, elevation);

@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.FontMetrics;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
@@ -17,7 +16,7 @@ import java.util.Locale;
  */
 public final class HeatmapPanels implements Plot {
 
-    private static final int TITLE_HEIGHT = 56;
+    private static final int TITLE_HEIGHT = PlotStyle.FIGURE_TITLE_HEIGHT;
     private static final int BAR_WIDTH = 130;
 
     private final String title;
@@ -81,15 +80,7 @@ public final class HeatmapPanels implements Plot {
 
     @Override
     public void paint(Graphics2D g) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width(), height());
-        g.setColor(Color.BLACK);
-        g.setFont(PlotStyle.FIGURE_TITLE);
-        FontMetrics fm = g.getFontMetrics();
-        g.drawString(title, (width() - BAR_WIDTH - fm.stringWidth(title)) / 2,
-                (TITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
+        PlotStyle.figureCanvas(g, width(), height(), title, width() - BAR_WIDTH);
         int panelWidth = panels.get(0).width();
         int panelHeight = panels.get(0).height();
         for (int p = 0; p < panels.size(); p++) {

@@ -3,6 +3,9 @@ package dev.routelens.viz;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -17,8 +20,26 @@ final class PlotStyle {
     static final Font LEGEND = new Font(FONT_FAMILY, Font.PLAIN, 16);
     static final Font CELL_VALUES = new Font(FONT_FAMILY, Font.PLAIN, 12);
     static final Color GRID = new Color(225, 225, 225);
+    /** Height of the band above a multi-panel figure that holds its title. */
+    static final int FIGURE_TITLE_HEIGHT = 56;
 
     private PlotStyle() {
+    }
+
+    /**
+     * Starts a multi-panel figure: antialiasing on, a white {@code width x height} canvas, and
+     * {@code title} centred over the first {@code titleWidth} pixels of the top band.
+     */
+    static void figureCanvas(Graphics2D g, int width, int height, String title, int titleWidth) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLACK);
+        g.setFont(FIGURE_TITLE);
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(title, (titleWidth - fm.stringWidth(title)) / 2,
+                (FIGURE_TITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
     }
 
     static void apply(AxesChartStyler styler) {
