@@ -12,6 +12,7 @@ import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.probe.BatchCapture;
+import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
@@ -261,17 +262,9 @@ public final class BenchCommand implements Callable<Integer> {
         return f;
     }
 
+    /** Resident set size now, in MB (NaN where /proc is unavailable). */
     static double rssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
+        return procStatusMb("VmRSS:");
     }
 
     private Map<String, Object> tsne(int width) {
@@ -373,9 +366,7 @@ public final class BenchCommand implements Callable<Integer> {
             TokenBatch batch = new TokenBatch(batchDocs);
             BatchCapture base = probe.runBatch(batch, n -> n.endsWith(".resid.mid"), Map.of(), true, 0, null);
             for (int l = 0; l < c.numLayers(); l++) {
-                int layer = l;
-                Predicate<String> topk = n -> n.endsWith(".moe.topk")
-                        && Integer.parseInt(n.substring("layers.".length(), n.indexOf(".moe"))) >= layer;
+                Predicate<String> topk = HookPoints.topkFrom(l);
                 for (int e = 0; e < c.numExperts(); e++) {
                     Ablation a = new Ablation(l, e, AblationMode.REROUTE, 0);
                     float[] residual = base.packed(a.resumePoint().hookName());
@@ -400,10 +391,16 @@ public final class BenchCommand implements Callable<Integer> {
         return (System.nanoTime() - s) / 1e9;
     }
 
+    /** Peak resident set size so far, in MB (NaN where /proc is unavailable). */
     static double peakRssMb() {
+        return procStatusMb("VmHWM:");
+    }
+
+    /** A kB figure from /proc/self/status, in MB; NaN when the file or the line is missing. */
+    private static double procStatusMb(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }

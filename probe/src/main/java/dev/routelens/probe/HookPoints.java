@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The hook points of a Mixtral-layout model, named after its structure. Every tensor is per real
@@ -55,6 +56,16 @@ public final class HookPoints {
 
     public static String topk(int layer) {
         return "layers." + layer + ".moe.topk";
+    }
+
+    /** Matches {@code layers.{i}.moe.topk} for every layer i at or after {@code fromLayer}. */
+    public static Predicate<String> topkFrom(int fromLayer) {
+        return name -> {
+            if (!name.startsWith("layers.") || !name.endsWith(".moe.topk")) {
+                return false;
+            }
+            return Integer.parseInt(name.substring("layers.".length(), name.indexOf('.', "layers.".length()))) >= fromLayer;
+        };
     }
 
     public static String topkWeights(int layer) {

@@ -108,6 +108,14 @@ class ProbeTest {
     }
 
     @Test
+    void topkFromMatchesOnlyTopkSitesAtOrAfterTheLayer() {
+        var from12 = HookPoints.topkFrom(12);
+        assertTrue(from12.test("layers.12.moe.topk") && from12.test("layers.25.moe.topk"));
+        assertTrue(!from12.test("layers.11.moe.topk") && !from12.test("layers.2.moe.topk"));
+        assertTrue(!from12.test("layers.13.moe.topk_weights") && !from12.test("layers.13.moe.gate") && !from12.test("logits"));
+    }
+
+    @Test
     void batchPlanBucketsByLength() {
         List<int[]> mixed = new ArrayList<>();
         for (int len : new int[] {100, 3, 98, 4, 101, 5}) {

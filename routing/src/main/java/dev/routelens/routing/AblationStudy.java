@@ -59,8 +59,8 @@ public final class AblationStudy {
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         for (int[] members : probe.plan(ids).batches()) {
             TokenBatch batch = batchOf(ids, members);
-            BatchCapture base = probe.runBatch(batch, topkNames(0), Map.of(), true, 0, null);
-            BatchCapture ablated = probe.runBatch(batch, topkNames(0), ablation.hooks(config.topK()), true, 0, null);
+            BatchCapture base = probe.runBatch(batch, HookPoints.topkFrom(0), Map.of(), true, 0, null);
+            BatchCapture ablated = probe.runBatch(batch, HookPoints.topkFrom(0), ablation.hooks(config.topK()), true, 0, null);
             acc.add(members, base, ablated);
         }
         return acc.result();
@@ -122,7 +122,7 @@ public final class AblationStudy {
             }
             TokenBatch batch = batchOf(ids, members);
             Predicate<String> baseNames = residualCaching
-                    ? topkNames(0).or(n -> n.endsWith(".resid.mid")) : topkNames(0);
+                    ? HookPoints.topkFrom(0).or(n -> n.endsWith(".resid.mid")) : HookPoints.topkFrom(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < ablations.size(); i++) {
@@ -133,9 +133,9 @@ public final class AblationStudy {
                 }
                 // Both paths capture top-k only where the accumulator compares it: layers l..L-1.
                 BatchCapture ablated = residualCaching
-                        ? probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, at,
+                        ? probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
                                 residuals[a.layer()])
-                        : probe.runBatch(batch, topkNames(a.layer()), a.hooks(config.topK()), true, 0, null);
+                        : probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
                 progress.accept(++done);
             }
@@ -158,16 +158,6 @@ public final class AblationStudy {
     public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
         long perBatch = (long) config.numLayers() * (mode == AblationMode.TOP_R ? 1 : config.numExperts());
         return perBatch * probe.plan(chunked(docs).stream().map(LabeledTokens::ids).toList()).batches().size();
-    }
-
-    private Predicate<String> topkNames(int fromLayer) {
-        return name -> {
-            if (!name.endsWith(".moe.topk")) {
-                return false;
-            }
-            int layer = Integer.parseInt(name.substring("layers.".length(), name.indexOf(".moe")));
-            return layer >= fromLayer;
-        };
     }
 
     private static TokenBatch batchOf(List<int[]> ids, int[] members) {
