@@ -10,6 +10,7 @@ import dev.routelens.embed.TsneMethod;
 import dev.routelens.model.ExpertDispatch;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.HookPoints;
@@ -367,10 +368,11 @@ public final class BenchCommand implements Callable<Integer> {
             BatchCapture base = probe.runBatch(batch, n -> n.endsWith(".resid.mid"), Map.of(), true, 0, null);
             for (int l = 0; l < c.numLayers(); l++) {
                 Predicate<String> topk = HookPoints.topkFrom(l);
+                ResumePoint at = ResumePoint.residMid(l); // where every ablation at layer l resumes
+                float[] residual = base.packed(at.hookName()); // [N*H], shared by the layer's ablations
                 for (int e = 0; e < c.numExperts(); e++) {
                     Ablation a = new Ablation(l, e, AblationMode.REROUTE, 0);
-                    float[] residual = base.packed(a.resumePoint().hookName());
-                    Runnable resumed = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, a.resumePoint(), residual);
+                    Runnable resumed = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, at, residual);
                     Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, 0, null);
                     if (pair++ % 2 == 0) {
                         cached += time(resumed);
