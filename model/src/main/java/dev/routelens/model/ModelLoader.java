@@ -3,15 +3,18 @@ package dev.routelens.model;
 import ai.djl.Device;
 import dev.routelens.model.checkpoint.Checkpoint;
 import dev.routelens.model.checkpoint.CheckpointWeights;
+import dev.routelens.model.checkpoint.FiniteScan;
+import dev.routelens.model.checkpoint.MixtralNames;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Loads a Mixtral-layout HF checkpoint directory, validating it fully before any weight is read. */
+/** Loads a Mixtral-layout HF checkpoint directory, validating it fully before any weight is used. */
 public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Opens {@code dir}, validates every tensor against config.json, and builds the model. */
+    /** Opens {@code dir}, validates every tensor against config.json, and builds the model in memory. */
     public static MoeTransformer load(Path dir, Device device, Precision precision) throws IOException {
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             checkpoint.validateMixtral();
@@ -20,9 +23,38 @@ public final class ModelLoader {
         }
     }
 
+    /**
+     * Opens {@code dir} for a layer-streamed model. Before anything runs, every tensor of every layer is
+     * checked: present, with the shape config.json implies, a float dtype, and every value finite (and
+     * within F16's range for the F16 path). The checkpoint stays open until the model is closed.
+     */
+    public static MoeTransformer loadStreamed(Path dir, Device device, Precision precision) throws IOException {
+        Checkpoint checkpoint = Checkpoint.open(dir);
+        try {
+            checkpoint.validateMixtral();
+            boolean f16 = precision == Precision.F16;
+            FiniteScan.check(checkpoint, List.copyOf(MixtralNames.expectedShapes(checkpoint.config()).keySet()), f16);
+            return MoeTransformer.streamed(checkpoint.config(), new CheckpointWeights(checkpoint, f16), checkpoint,
+                    device, precision);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                checkpoint.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /** Builds a model with seeded random weights for {@code configJson}: no checkpoint needed. */
     public static MoeTransformer randomInit(Path configJson, long seed, Device device, Precision precision)
             throws IOException {
         return MoeTransformer.create(MoeConfig.read(configJson), RandomWeights.of(seed), device, precision);
+    }
+
+    /** A streamed model whose layers are generated, with the same values as {@link #randomInit}, as they run. */
+    public static MoeTransformer randomInitStreamed(Path configJson, long seed, Device device, Precision precision)
+            throws IOException {
+        return MoeTransformer.streamed(MoeConfig.read(configJson), RandomWeights.of(seed), null, device, precision);
     }
 }

@@ -113,11 +113,16 @@ public record MoeConfig(
     /** Parameters in the whole model (all experts counted). */
     public long parameterCount() {
         long h = hiddenSize;
+        long head = tieWordEmbeddings ? 0 : (long) vocabSize * h;
+        return (long) vocabSize * h + numLayers * layerParameterCount() + h + head;
+    }
+
+    /** Parameters of one decoder layer: attention, both norms, the router and every expert. */
+    public long layerParameterCount() {
+        long h = hiddenSize;
         long attn = h * headDim() * (numHeads + 2L * numKvHeads) + (long) numHeads * headDim() * h;
         long moe = (long) numExperts * 3L * h * intermediateSize + (long) numExperts * h;
-        long layer = attn + moe + 2 * h;
-        long head = tieWordEmbeddings ? 0 : (long) vocabSize * h;
-        return (long) vocabSize * h + numLayers * layer + h + head;
+        return attn + moe + 2 * h;
     }
 
     /** Multiply-add FLOPs per token of one forward pass with top-k experts, excluding attention scores. */

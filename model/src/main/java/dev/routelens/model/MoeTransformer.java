@@ -7,9 +7,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A Mixtral-layout MoE decoder (SciDFM's architecture) on DJL's PyTorch engine, inference only.
+ *
+ * <p>Two residencies share one forward pass: in memory (every weight built once), or streamed (only
+ * the RoPE tables resident; {@link #forwardAll} runs a document set layer by layer, building each
+ * layer's weights when it runs, see {@link LayerMajorPass}).
  *
  * <p>Letters: B documents, T padded length, N packed real tokens, H hidden, V vocabulary, L layers.
  * The residual stream is packed [N, H]. Hook sites (see {@link ForwardHooks}): {@code embed},
@@ -21,16 +26,19 @@ public final class MoeTransformer implements AutoCloseable {
     private final Device device;
     private final Precision precision;
     private final NDManager manager;
-    private final NDArray embed;       // [V, H]
-    private final DecoderLayer[] layers;
-    private final RmsNorm finalNorm;
-    private final NDArray head;        // [H, V]
+    private final NDArray embed;         // [V, H]; null when streamed
+    private final DecoderLayer[] layers; // null when streamed
+    private final RmsNorm finalNorm;     // null when streamed
+    private final NDArray head;          // [H, V]; null when streamed
     private final RotaryEmbedding rope;
     private final String origin;
+    private final WeightSource streamSource; // non-null when streamed
+    private final AutoCloseable sourceOwner; // closed with the model (an open checkpoint), or null
     private volatile ExpertDispatch dispatch = ExpertDispatch.fromSystemProperty();
 
     private MoeTransformer(MoeConfig config, Device device, Precision precision, NDManager manager, NDArray embed,
-                           DecoderLayer[] layers, RmsNorm finalNorm, NDArray head, RotaryEmbedding rope, String origin) {
+                           DecoderLayer[] layers, RmsNorm finalNorm, NDArray head, RotaryEmbedding rope, String origin,
+                           WeightSource streamSource, AutoCloseable sourceOwner) {
         this.config = config;
         this.device = device;
         this.precision = precision;
@@ -41,82 +49,54 @@ public final class MoeTransformer implements AutoCloseable {
         this.head = head;
         this.rope = rope;
         this.origin = origin;
+        this.streamSource = streamSource;
+        this.sourceOwner = sourceOwner;
     }
 
-    /** Builds the model from any weight source (a checkpoint or seeded random weights). */
+    /** Builds the whole model in memory from any weight source (a checkpoint or seeded random weights). */
     public static MoeTransformer create(MoeConfig c, WeightSource weights, Device device, Precision precision)
             throws IOException {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             DataType dt = precision.dataType();
-            int h = c.hiddenSize();
-            int v = c.vocabSize();
-            int q = c.numHeads() * c.headDim();
-            int kv = c.numKvHeads() * c.headDim();
-            int f = c.intermediateSize();
-            NDArray embed = upload(manager, weights.read("model.embed_tokens.weight", v, h), new Shape(v, h), dt);
+            NDArray embed = ModelParts.embedding(manager, c, weights, dt);                 // [V, H]
             DecoderLayer[] layers = new DecoderLayer[c.numLayers()];
             for (int i = 0; i < layers.length; i++) {
-                String p = "model.layers." + i + ".";
-                RmsNorm in = new RmsNorm(upload(manager, weights.read(p + "input_layernorm.weight", h), new Shape(h), dt),
-                        c.rmsNormEps());
-                Attention attn = Attention.fromHf(manager,
-                        weights.read(p + "self_attn.q_proj.weight", q, h),
-                        weights.read(p + "self_attn.k_proj.weight", kv, h),
-                        weights.read(p + "self_attn.v_proj.weight", kv, h),
-                        weights.read(p + "self_attn.o_proj.weight", h, q), c, dt);
-                RmsNorm post = new RmsNorm(upload(manager,
-                        weights.read(p + "post_attention_layernorm.weight", h), new Shape(h), dt), c.rmsNormEps());
-                NDArray gate = transposed(manager,
-                        weights.read(p + "block_sparse_moe.gate.weight", c.numExperts(), h),
-                        new Shape(c.numExperts(), h), DataType.FLOAT32); // [H, E]
-                NDArray[] w13 = new NDArray[c.numExperts()];
-                NDArray[] w2 = new NDArray[c.numExperts()];
-                for (int j = 0; j < c.numExperts(); j++) {
-                    String e = p + "block_sparse_moe.experts." + j + ".";
-                    NDArray[] pair = SparseMoe.fuseExpert(manager,
-                            weights.read(e + "w1.weight", f, h),
-                            weights.read(e + "w3.weight", f, h),
-                            weights.read(e + "w2.weight", h, f), c, dt);
-                    w13[j] = pair[0];
-                    w2[j] = pair[1];
-                }
-                layers[i] = new DecoderLayer(i, in, attn, post, new SparseMoe(gate, w13, w2, i, c));
+                layers[i] = ModelParts.layer(manager, i, c, weights, dt);
             }
-            RmsNorm finalNorm = new RmsNorm(upload(manager, weights.read("model.norm.weight", h), new Shape(h), dt),
-                    c.rmsNormEps());
-            NDArray head = c.tieWordEmbeddings()
-                    ? embed.transpose()
-                    : transposed(manager, weights.read("lm_head.weight", v, h), new Shape(v, h), dt); // [H, V]
+            RmsNorm finalNorm = ModelParts.finalNorm(manager, c, weights, dt);
+            NDArray head = ModelParts.head(manager, c, weights, dt, embed);                // [H, V]
             RotaryEmbedding rope = new RotaryEmbedding(manager, c.headDim(), c.maxPositions(), c.ropeTheta(), dt);
             return new MoeTransformer(c, device, precision, manager, embed, layers, finalNorm, head, rope,
-                    weights.describe());
+                    weights.describe(), null, null);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static NDArray upload(NDManager manager, float[] data, Shape shape, DataType dt) {
-        NDArray a = manager.create(data, shape);
-        if (dt == DataType.FLOAT32) {
-            return a;
+    /**
+     * A layer-streamed model: only the RoPE tables are resident. Runs build the embedding, each decoder
+     * layer in turn and the LM head from {@code weights} while they are used and free them after.
+     * {@code owner} (nullable, e.g. the open checkpoint behind {@code weights}) is closed with the model.
+     */
+    public static MoeTransformer streamed(MoeConfig c, WeightSource weights, AutoCloseable owner, Device device,
+                                          Precision precision) {
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            RotaryEmbedding rope = new RotaryEmbedding(manager, c.headDim(), c.maxPositions(), c.ropeTheta(),
+                    precision.dataType());
+            return new MoeTransformer(c, device, precision, manager, null, null, null, null, rope,
+                    weights.describe(), weights, owner);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
         }
-        NDArray cast = a.toType(dt, false);
-        a.close();
-        return cast;
     }
 
-    /**
-     * A transposed copy in torch-owned memory. (DJL's create(float[]) wraps a Java buffer, and a
-     * same-dtype toType is no copy: the weight would die with the temporary manager.)
-     */
-    private static NDArray transposed(NDManager manager, float[] data, Shape shape, DataType dt) {
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray t = tmp.create(data, shape).transpose().toType(dt, false).duplicate();
-            t.attach(manager);
-            return t;
-        }
+    /** Whether weights are built layer by layer as runs need them. */
+    public boolean isStreamed() {
+        return streamSource != null;
     }
 
     public MoeConfig config() {
@@ -156,6 +136,9 @@ public final class MoeTransformer implements AutoCloseable {
      */
     public ForwardResult forward(TokenBatch batch, ForwardHooks hooks, boolean nll) {
         checkIds(batch);
+        if (isStreamed()) {
+            return forwardAll(List.of(batch), List.of(hooks), nll, StreamControl.NONE)[0];
+        }
         try (NDManager fm = manager.newSubManager()) {
             NDArray ids = fm.create(batch.packedIds());                                  // [N]
             NDArray x = embed.get(fm, new NDIndex("{}", ids));                           // [N, H]
@@ -179,15 +162,18 @@ public final class MoeTransformer implements AutoCloseable {
      */
     public ForwardResult forwardFrom(ResumePoint at, float[] residual, TokenBatch batch, ForwardHooks hooks, boolean nll) {
         checkIds(batch);
-        int last = at.afterAttention() ? layers.length - 1 : layers.length;
+        int last = at.afterAttention() ? config.numLayers() - 1 : config.numLayers();
         if (at.layer() > last) {
             throw new IllegalArgumentException("cannot resume at " + at.hookName() + ": the model has "
-                    + layers.length + " layers");
+                    + config.numLayers() + " layers");
         }
         long n = batch.tokenCount();
         if (residual.length != n * config.hiddenSize()) {
             throw new IllegalArgumentException("residual for " + at.hookName() + " has " + residual.length
                     + " values, expected " + n + " x " + config.hiddenSize());
+        }
+        if (isStreamed()) {
+            return pass().run(List.of(batch), List.of(hooks), nll, StreamControl.NONE, at, List.of(residual))[0];
         }
         try (NDManager fm = manager.newSubManager()) {
             NDArray x = fm.create(residual, new Shape(n, config.hiddenSize()));         // [N, H]
@@ -203,6 +189,62 @@ public final class MoeTransformer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a fixed set of batches, {@code hooks.get(b)} seeing batch b. In memory they run one after
+     * another; streamed, layer by layer (each layer built once for the whole set, or once per group
+     * when the residual stream exceeds {@code control}'s budget), with {@code control}'s checkpoints.
+     */
+    public ForwardResult[] forwardAll(List<TokenBatch> batches, List<? extends ForwardHooks> hooks, boolean nll,
+                                      StreamControl control) {
+        if (hooks.size() != batches.size()) {
+            throw new IllegalArgumentException(batches.size() + " batches but " + hooks.size() + " hook sets");
+        }
+        batches.forEach(this::checkIds);
+        if (isStreamed()) {
+            return pass().run(batches, hooks, nll, control, null, null);
+        }
+        ForwardResult[] results = new ForwardResult[batches.size()];
+        for (int b = 0; b < batches.size(); b++) {
+            results[b] = forward(batches.get(b), hooks.get(b), nll);
+            control.batchDone(config.numLayers(), b, batches.get(b).tokenCount());
+        }
+        return results;
+    }
+
+    /**
+     * {@link #forwardAll} from {@code at} on each batch's residual captured there (host copies, packed
+     * [N_b * H]). Streamed, layers before {@code at} are never built: a sweep of layer l's ablations
+     * streams layers l..L-1 once for all of them.
+     */
+    public ForwardResult[] forwardAllFrom(ResumePoint at, List<float[]> residuals, List<TokenBatch> batches,
+                                          List<? extends ForwardHooks> hooks, boolean nll, StreamControl control) {
+        if (hooks.size() != batches.size() || residuals.size() != batches.size()) {
+            throw new IllegalArgumentException(batches.size() + " batches but " + hooks.size() + " hook sets and "
+                    + residuals.size() + " residuals");
+        }
+        if (!isStreamed()) {
+            ForwardResult[] results = new ForwardResult[batches.size()];
+            for (int b = 0; b < batches.size(); b++) {
+                results[b] = forwardFrom(at, residuals.get(b), batches.get(b), hooks.get(b), nll);
+                control.batchDone(config.numLayers(), b, batches.get(b).tokenCount());
+            }
+            return results;
+        }
+        for (int b = 0; b < batches.size(); b++) {
+            checkIds(batches.get(b));
+            long n = batches.get(b).tokenCount();
+            if (residuals.get(b).length != n * config.hiddenSize()) {
+                throw new IllegalArgumentException("residual " + b + " for " + at.hookName() + " has "
+                        + residuals.get(b).length + " values, expected " + n + " x " + config.hiddenSize());
+            }
+        }
+        return pass().run(batches, hooks, nll, control, at, residuals);
+    }
+
+    private LayerMajorPass pass() {
+        return new LayerMajorPass(config, precision, manager, streamSource, rope, dispatch, this);
+    }
+
     private ForwardResult run(NDManager fm, int from, NDArray x, TokenBatch batch, ForwardHooks hooks, boolean nll) {
         return run(fm, new BatchLayout(batch, fm), from, x, batch, hooks, nll);
     }
@@ -212,12 +254,22 @@ public final class MoeTransformer implements AutoCloseable {
         for (int i = from; i < layers.length; i++) {
             x = layers[i].forward(x, layout, rope, hooks, dispatch);                       // [N, H]
         }
+        return finish(x, batch, hooks, nll, finalNorm, head);
+    }
+
+    /** Whether a run must build the final norm (and maybe the head) after the last layer. */
+    static boolean needsHead(ForwardHooks hooks, boolean nll) {
+        return nll || hooks.wants("final.norm") || hooks.wants("logits");
+    }
+
+    /** The final norm and LM head on the last residual x [N, H] (closed here): per-document NLL. */
+    ForwardResult finish(NDArray x, TokenBatch batch, ForwardHooks hooks, boolean nll, RmsNorm norm, NDArray lmHead) {
         double[] sums = new double[batch.size()];
         int[] counts = new int[batch.size()];
-        if (!nll && !hooks.wants("final.norm") && !hooks.wants("logits")) {
+        if (!needsHead(hooks, nll)) {
             return new ForwardResult(sums, counts);
         }
-        NDArray normed = ForwardHooks.visit(hooks, "final.norm", -1, batch, null, finalNorm.forward(x)); // [N, H]
+        NDArray normed = ForwardHooks.visit(hooks, "final.norm", -1, batch, null, norm.forward(x)); // [N, H]
         x.close();
         if (!nll && !hooks.wants("logits")) {
             normed.close();
@@ -231,14 +283,14 @@ public final class MoeTransformer implements AutoCloseable {
             for (int row = 0; row < batch.tokenCount(); row += rows) {
                 int end = Math.min(batch.tokenCount(), row + rows);
                 try (NDArray part = normed.get(new NDIndex(row + ":" + end));      // [n, H]
-                     NDArray logits = part.matMul(head)) {                        // [n, V]
+                     NDArray logits = part.matMul(lmHead)) {                      // [n, V]
                     addNll(logits, row, next, owner, sums);
                 }
             }
             normed.close();
             return new ForwardResult(sums, counts);
         }
-        NDArray logits = ForwardHooks.visit(hooks, "logits", -1, batch, null, normed.matMul(head));      // [N, V]
+        NDArray logits = ForwardHooks.visit(hooks, "logits", -1, batch, null, normed.matMul(lmHead));    // [N, V]
         normed.close();
         if (nll) {
             addNll(logits, 0, next, owner, sums);
@@ -303,7 +355,7 @@ public final class MoeTransformer implements AutoCloseable {
         }
     }
 
-    private void checkIds(TokenBatch batch) {
+    void checkIds(TokenBatch batch) {
         int v = config.vocabSize();
         for (int b = 0; b < batch.size(); b++) {
             int[] d = batch.docs().get(b);
@@ -322,5 +374,12 @@ public final class MoeTransformer implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (sourceOwner != null) {
+            try {
+                sourceOwner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + origin + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

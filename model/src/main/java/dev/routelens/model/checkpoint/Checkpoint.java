@@ -177,6 +177,11 @@ public final class Checkpoint implements AutoCloseable {
         return owner(name).readFloats(name);
     }
 
+    /** Maps {@code name}'s raw little-endian bytes read-only (tensors up to 2 GiB). */
+    public java.nio.ByteBuffer map(String name) throws CheckpointException {
+        return owner(name).map(name);
+    }
+
     /** Refuses a missing tensor or one whose shape is not {@code expected}, naming both shapes. */
     public void requireShape(String name, long... expected) throws CheckpointException {
         TensorEntry e = entry(name);
