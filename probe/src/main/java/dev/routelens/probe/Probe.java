@@ -7,6 +7,7 @@ import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.ResumePoint;
+import dev.routelens.model.StreamControl;
 import dev.routelens.model.TokenBatch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ public final class Probe {
     private final List<Registration> scoped = new CopyOnWriteArrayList<>();
     private int maxTokens = DEFAULT_MAX_TOKENS;
     private int maxDocuments = DEFAULT_MAX_DOCUMENTS;
+    private StreamControl streaming = StreamControl.NONE;
 
     public Probe(MoeTransformer model) {
         this.model = model;
@@ -47,6 +49,20 @@ public final class Probe {
         this.maxTokens = maxTokens;
         this.maxDocuments = maxDocuments;
         return this;
+    }
+
+    /**
+     * How runs of a layer-streamed model are steered and reported (memory budget, loading ahead,
+     * progress); ignored by an in-memory model except for progress.
+     */
+    public Probe streaming(StreamControl control) {
+        this.streaming = control;
+        return this;
+    }
+
+    /** The stream control the verbs use. */
+    public StreamControl streaming() {
+        return streaming;
     }
 
     /**
@@ -98,12 +114,27 @@ public final class Probe {
                                 DocumentSink sink) {
         List<Registration> runHooks = registrations(hooks);
         BatchPlan plan = plan(docs);
-        for (int[] members : plan.batches()) {
-            List<int[]> batchDocs = new ArrayList<>(members.length);
-            for (int i : members) {
-                batchDocs.add(docs.get(i));
+        if (model.isStreamed()) {
+            // Layer-major: every batch passes layer i before any passes layer i+1, so each layer's
+            // weights are built once; captures are handed out when the whole set is done.
+            List<TokenBatch> batches = new ArrayList<>();
+            List<Dispatcher> dispatchers = new ArrayList<>();
+            for (int[] members : plan.batches()) {
+                batches.add(batchOf(docs, members));
+                dispatchers.add(new Dispatcher(runHooks, filter));
             }
-            TokenBatch batch = new TokenBatch(batchDocs);
+            ForwardResult[] results = model.forwardAll(batches, dispatchers, nll, streaming);
+            for (int k = 0; k < batches.size(); k++) {
+                int[] members = plan.batches().get(k);
+                for (int b = 0; b < members.length; b++) {
+                    sink.accept(members[b], dispatchers.get(k).split(batches.get(k), b), results[k].nllSum()[b],
+                            results[k].nllCount()[b]);
+                }
+            }
+            return;
+        }
+        for (int[] members : plan.batches()) {
+            TokenBatch batch = batchOf(docs, members);
             Dispatcher dispatcher = new Dispatcher(runHooks, filter);
             ForwardResult result = model.forward(batch, dispatcher, nll);
             for (int b = 0; b < members.length; b++) {
@@ -128,15 +159,62 @@ public final class Probe {
      */
     public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                  ResumePoint at, float[] residual) {
-        Dispatcher dispatcher = new Dispatcher(registrations(hooks), filter);
-        ForwardResult result = residual == null
-                ? model.forward(batch, dispatcher, nll)
-                : model.forwardFrom(at, residual, batch, dispatcher, nll);
-        List<Map<String, CapturedTensor>> perDoc = new ArrayList<>(batch.size());
-        for (int b = 0; b < batch.size(); b++) {
-            perDoc.add(dispatcher.split(batch, b));
+        return runBatchesFrom(residual == null ? null : at, residual == null ? null : List.of(residual), List.of(batch),
+                filter, List.of(hooks), nll).get(0);
+    }
+
+    /**
+     * Runs a fixed set of batches as given, batch b under {@code hooks.get(b)}: one after another in
+     * memory, layer by layer when the model is streamed (each layer built once for the whole set).
+     * An ablation study runs its baseline and ablated copies of every batch as one such set.
+     */
+    public List<BatchCapture> runBatches(List<TokenBatch> batches, Predicate<String> filter,
+                                         List<Map<String, Hook>> hooks, boolean nll) {
+        return runBatchesFrom(null, null, batches, filter, hooks, nll);
+    }
+
+    /**
+     * {@link #runBatches} from {@code at} on each batch's packed residual captured there; a full pass
+     * when {@code at} is null.
+     */
+    public List<BatchCapture> runBatchesFrom(ResumePoint at, List<float[]> residuals, List<TokenBatch> batches,
+                                             Predicate<String> filter, List<Map<String, Hook>> hooks, boolean nll) {
+        return runBatchesFrom(at, residuals, batches, filter, hooks, nll, streaming);
+    }
+
+    /** {@link #runBatchesFrom} under {@code control} instead of this probe's own stream control. */
+    public List<BatchCapture> runBatchesFrom(ResumePoint at, List<float[]> residuals, List<TokenBatch> batches,
+                                             Predicate<String> filter, List<Map<String, Hook>> hooks, boolean nll,
+                                             StreamControl control) {
+        if (hooks.size() != batches.size()) {
+            throw new IllegalArgumentException(batches.size() + " batches but " + hooks.size() + " hook maps");
         }
-        return new BatchCapture(batch, perDoc, result);
+        List<Dispatcher> dispatchers = new ArrayList<>();
+        for (Map<String, Hook> h : hooks) {
+            dispatchers.add(new Dispatcher(registrations(h), filter));
+        }
+        ForwardResult[] results = at == null
+                ? model.forwardAll(batches, dispatchers, nll, control)
+                : model.forwardAllFrom(at, residuals, batches, dispatchers, nll, control);
+        List<BatchCapture> out = new ArrayList<>(batches.size());
+        for (int k = 0; k < batches.size(); k++) {
+            TokenBatch batch = batches.get(k);
+            List<Map<String, CapturedTensor>> perDoc = new ArrayList<>(batch.size());
+            for (int b = 0; b < batch.size(); b++) {
+                perDoc.add(dispatchers.get(k).split(batch, b));
+            }
+            out.add(new BatchCapture(batch, perDoc, results[k]));
+        }
+        return out;
+    }
+
+    /** The documents {@code members} of {@code docs} as one batch. */
+    public static TokenBatch batchOf(List<int[]> docs, int[] members) {
+        List<int[]> batchDocs = new ArrayList<>(members.length);
+        for (int i : members) {
+            batchDocs.add(docs.get(i));
+        }
+        return new TokenBatch(batchDocs);
     }
 
     /** The length-bucketed batches this probe would run {@code docs} in. */

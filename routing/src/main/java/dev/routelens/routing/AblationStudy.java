@@ -5,6 +5,7 @@ import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
+import dev.routelens.probe.Hook;
 import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.Probe;
 import java.util.ArrayList;
@@ -55,13 +56,26 @@ public final class AblationStudy {
     public AblationResult run(List<LabeledTokens> whole, Ablation ablation) {
         ablation.check(config);
         List<LabeledTokens> docs = chunked(whole);
-        Accumulator acc = new Accumulator(ablation, docs);
+        AblationAccumulator acc = new AblationAccumulator(ablation, docs, config);
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
-        for (int[] members : probe.plan(ids).batches()) {
-            TokenBatch batch = batchOf(ids, members);
-            BatchCapture base = probe.runBatch(batch, HookPoints.topkFrom(0), Map.of(), true, 0, null);
-            BatchCapture ablated = probe.runBatch(batch, HookPoints.topkFrom(0), ablation.hooks(config.topK()), true, 0, null);
-            acc.add(members, base, ablated);
+        List<int[]> plan = probe.plan(ids).batches();
+        // Each batch runs twice, baseline and ablated, as one set: in memory one batch's pair at a time,
+        // streamed every batch's pair together so each layer is built once.
+        int perSet = probe.model().isStreamed() ? plan.size() : 1;
+        for (int from = 0; from < plan.size(); from += perSet) {
+            int n = Math.min(perSet, plan.size() - from);
+            List<TokenBatch> set = new ArrayList<>();
+            List<Map<String, Hook>> hooks = new ArrayList<>();
+            for (int copy = 0; copy < 2; copy++) {
+                for (int k = from; k < from + n; k++) {
+                    set.add(batchOf(ids, plan.get(k)));
+                    hooks.add(copy == 0 ? Map.of() : ablation.hooks(config.topK()));
+                }
+            }
+            List<BatchCapture> out = probe.runBatches(set, HookPoints.topkFrom(0), hooks, true);
+            for (int k = 0; k < n; k++) {
+                acc.add(plan.get(from + k), out.get(k), out.get(n + k));
+            }
         }
         return acc.result();
     }
@@ -97,11 +111,16 @@ public final class AblationStudy {
             }
         }
         ablations.forEach(a -> a.check(config));
-        List<Accumulator> accs = ablations.stream().map(a -> new Accumulator(a, docs)).toList();
+        List<AblationAccumulator> accs = ablations.stream().map(a -> new AblationAccumulator(a, docs, config)).toList();
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         List<int[]> batches = probe.plan(ids).batches();
         boolean[] finished = new boolean[batches.size()];
         String fingerprint = fingerprint(docs, mode, r);
+        if (probe.model().isStreamed()) {
+            new LayerMajorSweep(probe).run(docs, ablations, accs, checkpoint, fingerprint, progress);
+            return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
+                    accs.stream().map(AblationAccumulator::result).toList());
+        }
         if (checkpoint != null) {
             var snapshot = Snapshots.load(checkpoint, fingerprint);
             if (snapshot.isPresent() && snapshot.get().state() instanceof SweepState st
@@ -143,7 +162,7 @@ public final class AblationStudy {
             if (checkpoint != null) {
                 java.util.ArrayList<LinkedHashMap<String, double[]>> nll = new java.util.ArrayList<>();
                 java.util.ArrayList<LinkedHashMap<String, long[][]>> shift = new java.util.ArrayList<>();
-                for (Accumulator a : accs) {
+                for (AblationAccumulator a : accs) {
                     nll.add(a.nll);
                     shift.add(a.shift);
                 }
@@ -151,7 +170,7 @@ public final class AblationStudy {
             }
         }
         return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
-                accs.stream().map(Accumulator::result).toList());
+                accs.stream().map(AblationAccumulator::result).toList());
     }
 
     /** Ablated batch runs a sweep will make, for progress bars. */
@@ -169,7 +188,7 @@ public final class AblationStudy {
     }
 
     /** What a sweep snapshots: every accumulator's maps, in ablation order. */
-    private record SweepState(java.util.ArrayList<LinkedHashMap<String, double[]>> nll,
+    record SweepState(java.util.ArrayList<LinkedHashMap<String, double[]>> nll,
                               java.util.ArrayList<LinkedHashMap<String, long[][]>> shift) implements java.io.Serializable {
     }
 
@@ -183,92 +202,6 @@ public final class AblationStudy {
             return java.util.HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Per-class NLL sums and routing-shift counts for one ablation. */
-    private final class Accumulator {
-        private final Ablation ablation;
-        private final List<LabeledTokens> docs;
-        private LinkedHashMap<String, double[]> nll = new LinkedHashMap<>();      // label -> {base, ablated, tokens}
-        private LinkedHashMap<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[L], total[L]}
-
-        void restore(LinkedHashMap<String, double[]> savedNll, LinkedHashMap<String, long[][]> savedShift) {
-            this.nll = savedNll;
-            this.shift = savedShift;
-        }
-
-        Accumulator(Ablation ablation, List<LabeledTokens> docs) {
-            this.ablation = ablation;
-            this.docs = docs;
-            for (LabeledTokens d : docs) {
-                nll.computeIfAbsent(d.label(), k -> new double[3]);
-                shift.computeIfAbsent(d.label(), k -> new long[2][config.numLayers()]);
-            }
-            nll.put(RoutingReport.ALL_CLASSES, new double[3]);
-            shift.put(RoutingReport.ALL_CLASSES, new long[2][config.numLayers()]);
-        }
-
-        void add(int[] members, BatchCapture base, BatchCapture ablated) {
-            int k = config.topK();
-            for (int b = 0; b < members.length; b++) {
-                String label = docs.get(members[b]).label();
-                for (String key : List.of(label, RoutingReport.ALL_CLASSES)) {
-                    double[] s = nll.get(key);
-                    s[0] += base.result().nllSum()[b];
-                    s[1] += ablated.result().nllSum()[b];
-                    s[2] += base.result().nllCount()[b];
-                }
-                for (int l = ablation.layer(); l < config.numLayers(); l++) {
-                    CapturedTensor before = base.perDocument().get(b).get(HookPoints.topk(l));
-                    CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(l));
-                    int tokens = before.rows();
-                    int changed = 0;
-                    long[] x = before.longs();                     // [tokens*k]
-                    long[] y = after.longs();                      // [tokens*k]
-                    for (int t = 0; t < tokens; t++) {
-                        if (!sameSet(x, y, t * k, k)) {
-                            changed++;
-                        }
-                    }
-                    for (String key : List.of(label, RoutingReport.ALL_CLASSES)) {
-                        shift.get(key)[0][l] += changed;
-                        shift.get(key)[1][l] += tokens;
-                    }
-                }
-            }
-        }
-
-        /** Whether rows [from, from+k) of x and y hold the same experts; a row's k experts are distinct. */
-        private static boolean sameSet(long[] x, long[] y, int from, int k) {
-            for (int i = from; i < from + k; i++) {
-                boolean found = false;
-                for (int j = from; j < from + k && !found; j++) {
-                    found = x[i] == y[j];
-                }
-                if (!found) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        AblationResult result() {
-            List<AblationResult.ClassNll> classes = new ArrayList<>();
-            Map<String, double[]> fractions = new LinkedHashMap<>();
-            for (Map.Entry<String, double[]> e : nll.entrySet()) {
-                double[] s = e.getValue();
-                long tokens = (long) s[2];
-                classes.add(new AblationResult.ClassNll(e.getKey(), tokens == 0 ? Double.NaN : s[0] / tokens,
-                        tokens == 0 ? Double.NaN : s[1] / tokens, tokens));
-                long[][] c = shift.get(e.getKey());
-                double[] f = new double[config.numLayers()];
-                for (int l = 0; l < f.length; l++) {
-                    f[l] = l < ablation.layer() || c[1][l] == 0 ? Double.NaN : c[0][l] / (double) c[1][l];
-                }
-                fractions.put(e.getKey(), f);
-            }
-            return new AblationResult(ablation, classes, fractions);
         }
     }
 }

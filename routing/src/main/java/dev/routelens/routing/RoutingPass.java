@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.BatchPlan;
@@ -47,15 +48,24 @@ public final class RoutingPass {
      * @param chunks [D] chunks the document was cut into
      * @param resumedBatches batches taken from the checkpoint instead of run
      * @param paddingFraction padding share of the planned batches
+     * @param layerTimings streamed runs: what each part cost, in run order (embedding -1, head L); else empty
+     * @param groups streamed runs: full passes made to keep the residual stream within budget; else 0
+     * @param resumedLayers streamed runs: layers taken from the checkpoint instead of run
      */
-    public record Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction) {
+    public record Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction,
+                         List<LayerTiming> layerTimings, int groups, int resumedLayers) {
+        public Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction) {
+            this(logitSums, tokens, chunks, resumedBatches, paddingFraction, List.of(), 0, 0);
+        }
+
         /** The paper's E_T of document d. // [L*E] */
         public double[] expertChoice(int d) {
             return ExpertChoice.fromLogitSums(logitSums[d]);
         }
     }
 
-    private record Item(int doc, int[] ids) {
+    /** One chunk of at most max_position_embeddings tokens of document {@code doc}. */
+    record Item(int doc, int[] ids) {
     }
 
     /** What a metrics run snapshots: sums, token counts and the metric counters. */
@@ -86,6 +96,9 @@ public final class RoutingPass {
         List<Item> items = chunk(docs);
         List<int[]> itemIds = items.stream().map(Item::ids).toList();
         BatchPlan plan = probe.plan(itemIds);
+        if (probe.model().isStreamed()) {
+            return new StreamedRouting(probe).run(docs, items, plan, metrics, checkpoint, fingerprint(docs), progress);
+        }
         double[][][] sums = new double[docs.size()][layers][experts];
         long[] tokens = new long[docs.size()];
         int[] chunks = new int[docs.size()];
@@ -164,9 +177,17 @@ public final class RoutingPass {
         return new Result(sums, tokens, chunks, resumed, plan.paddingFraction());
     }
 
-    /** Number of chunks {@code docs} will be run as (for progress bars). */
+    /** Number of chunks {@code docs} will be run as. */
     public int chunkCount(List<LabeledTokens> docs) {
         return chunk(docs).size();
+    }
+
+    /**
+     * The total that {@link #run}'s progress counts up to: chunks in memory; on a streamed model, tokens
+     * times parts (embedding, each layer, head), so a bar moves within each layer.
+     */
+    public long progressUnits(List<LabeledTokens> docs) {
+        return probe.model().isStreamed() ? StreamedRouting.units(chunk(docs), config) : chunk(docs).size();
     }
 
     private List<Item> chunk(List<LabeledTokens> docs) {
@@ -181,7 +202,7 @@ public final class RoutingPass {
         return items;
     }
 
-    private static void add(double[][] into, double[][] more) {
+    static void add(double[][] into, double[][] more) {
         for (int l = 0; l < into.length; l++) {
             for (int e = 0; e < into[l].length; e++) {
                 into[l][e] += more[l][e];

@@ -102,7 +102,7 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /** Reads config.json through {@link MoeConfig#read}, turning any failure into a one-line refusal. */
-    static MoeConfig readConfig(Path configJson) throws CheckpointException {
+    public static MoeConfig readConfig(Path configJson) throws CheckpointException {
         if (!Files.isRegularFile(configJson)) {
             throw new CheckpointException(configJson, "file not found");
         }
