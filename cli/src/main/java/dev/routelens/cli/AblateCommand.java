@@ -72,11 +72,14 @@ public final class AblateCommand implements Callable<Integer> {
             Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
             tokens.writeErrors(out);
             var config = loaded.model().config();
-            AblationStudy study = new AblationStudy(new Probe(loaded.model()));
+            AblationStudy study = new AblationStudy(loaded.probe());
             List<AblationResult> results;
             if (target.sweep) {
                 AblationSweep sweep;
                 try (Progress bar = new Progress("ablate sweep", study.sweepRuns(tokens.docs(), m))) {
+                    if (loaded.streaming() != null) {
+                        loaded.streaming().attach(bar, false);
+                    }
                     sweep = study.sweep(tokens.docs(), m, r, !noResidualCache, bar,
                             CheckpointDir.prepare(out, resume != null).resolve("sweep-" + m.id() + ".state"));
                 }
@@ -85,7 +88,13 @@ public final class AblateCommand implements Callable<Integer> {
             } else {
                 Ablation a = new Ablation(target.single.layer, target.single.expert, m, m == AblationMode.TOP_R ? r : 0);
                 a.check(config);
-                results = List.of(study.run(tokens.docs(), a));
+                long units = 2L * (config.numLayers() + 2) * tokens.docs().stream().mapToLong(d -> d.ids().length).sum();
+                try (Progress bar = loaded.streaming() == null ? null : new Progress("ablate", units)) {
+                    if (bar != null) {
+                        loaded.streaming().attach(bar, true);
+                    }
+                    results = List.of(study.run(tokens.docs(), a));
+                }
             }
             AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
             AblationSweep.writeShiftCsv(out.resolve("routing_shift.csv"), results);

@@ -95,9 +95,12 @@ final class Figure1Job {
                         + out.resolve("errors.csv") + ")");
             }
             var config = loaded.model().config();
-            RoutingPass pass = new RoutingPass(new Probe(loaded.model()).batchLimits(batchTokens, batchDocs));
+            RoutingPass pass = new RoutingPass(loaded.probe().batchLimits(batchTokens, batchDocs));
             RoutingPass.Result result;
-            try (var s = timer.stage("routing"); Progress bar = new Progress("routing", pass.chunkCount(docs))) {
+            try (var s = timer.stage("routing"); Progress bar = new Progress("routing", pass.progressUnits(docs))) {
+                if (loaded.streaming() != null) {
+                    loaded.streaming().attach(bar, false);
+                }
                 result = pass.run(docs, null, CheckpointDir.prepare(out, resume).resolve("routing.jsonl"), bar);
             }
             ExpertChoiceTable.Builder table = ExpertChoiceTable.builder(config.numLayers(), config.numExperts());
@@ -139,6 +142,11 @@ final class Figure1Job {
             run.put("chunked_documents", java.util.Arrays.stream(result.chunks()).filter(c -> c > 1).count());
             run.put("padding_fraction", result.paddingFraction());
             run.put("resumed_batches", result.resumedBatches());
+            if (loaded.streaming() != null) {
+                Map<String, Object> stream = loaded.streaming().record();
+                stream.put("resumed_layers", result.resumedLayers());
+                run.put("stream", stream);
+            }
             run.put("seed", seed);
             run.put("embedding", embedding.method());
             run.put("perplexity_requested", perplexity);
@@ -204,6 +212,9 @@ final class Figure1Job {
         s.append(String.format("  trustworthiness (k=%d) %.3f%n", q.trustworthinessK(), q.trustworthiness()));
         if (result.resumedBatches() > 0) {
             s.append(String.format("  resumed %d finished batches from the checkpoint%n", result.resumedBatches()));
+        }
+        if (result.resumedLayers() > 0) {
+            s.append(String.format("  resumed %d finished layers from the checkpoint%n", result.resumedLayers()));
         }
         s.append("  outputs in ").append(out.toAbsolutePath()).append(": expert_choice.csv tsne.csv figure1.png figure1.svg")
                 .append(" expert_usage.png metrics.json run.json").append(System.lineSeparator());

@@ -1,6 +1,8 @@
 package dev.routelens.cli;
 
 import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.StreamControl;
+import dev.routelens.probe.Probe;
 import dev.routelens.model.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +18,19 @@ import java.util.HexFormat;
  * @param tokenizer its tokenizer
  * @param description where it came from
  * @param configFile the config.json it was built from
+ * @param streaming the stream settings of a layer-streamed model; null in memory
  */
-public record LoadedModel(MoeTransformer model, Tokenizer tokenizer, String description, Path configFile)
-        implements AutoCloseable {
+public record LoadedModel(MoeTransformer model, Tokenizer tokenizer, String description, Path configFile,
+                          StreamProgress streaming) implements AutoCloseable {
+
+    public LoadedModel(MoeTransformer model, Tokenizer tokenizer, String description, Path configFile) {
+        this(model, tokenizer, description, configFile, null);
+    }
+
+    /** A probe on the model, steered by the stream settings when streamed. */
+    public Probe probe() {
+        return new Probe(model).streaming(streaming != null ? streaming : StreamControl.NONE);
+    }
 
     /** SHA-256 of the config file, for run records. */
     public String configDigest() {

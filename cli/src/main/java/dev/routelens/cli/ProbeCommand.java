@@ -76,9 +76,16 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
                 applied.add(a.label());
             }
-            Probe probe = new Probe(loaded.model());
-            ActivationCache cache = probe.runWithCache(List.of(ids),
-                    NameFilter.of("layers.*.moe.gate", "layers.*.moe.topk", "layers.*.moe.topk_weights"), hooks, true);
+            Probe probe = loaded.probe();
+            ActivationCache cache;
+            try (Progress bar = loaded.streaming() == null ? null
+                    : new Progress("probe", (long) ids.length * (c.numLayers() + 2))) {
+                if (bar != null) {
+                    loaded.streaming().attach(bar, true);
+                }
+                cache = probe.runWithCache(List.of(ids),
+                        NameFilter.of("layers.*.moe.gate", "layers.*.moe.topk", "layers.*.moe.topk_weights"), hooks, true);
+            }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", loaded.description());
             json.put("kind", inputKind.id());
@@ -102,6 +109,9 @@ public final class ProbeCommand implements Callable<Integer> {
             json.put("topk_weights", weights);
             double nll = cache.result().meanNll(0);
             json.put("nll", Double.isNaN(nll) ? null : nll);
+            if (loaded.streaming() != null) {
+                json.put("stream", loaded.streaming().record());
+            }
             ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
             AtomicFiles.write(out, w -> mapper.writeValue(w, json));
             System.out.printf("probe: %d tokens, %d layers, NLL %s -> %s%n", ids.length, c.numLayers(),

@@ -21,6 +21,11 @@ final class Progress implements AutoCloseable, LongConsumer {
         bar.stepTo(done);
     }
 
+    /** Text shown beside the bar, e.g. the layer in progress. */
+    void message(String text) {
+        bar.setExtraMessage(text);
+    }
+
     @Override
     public void close() {
         bar.close();

@@ -49,8 +49,11 @@ public final class StatsCommand implements Callable<Integer> {
             tokens.writeErrors(out);
             var config = loaded.model().config();
             RoutingMetrics metrics = RoutingMetrics.forConfig(config);
-            RoutingPass pass = new RoutingPass(new Probe(loaded.model()));
-            try (Progress bar = new Progress("stats", pass.chunkCount(tokens.docs()))) {
+            RoutingPass pass = new RoutingPass(loaded.probe());
+            try (Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
+                if (loaded.streaming() != null) {
+                    loaded.streaming().attach(bar, false);
+                }
                 pass.run(tokens.docs(), metrics, CheckpointDir.prepare(out, resume != null).resolve("stats.jsonl"), bar);
             }
             RoutingReport report = metrics.report();
@@ -88,6 +91,9 @@ public final class StatsCommand implements Callable<Integer> {
                         "mean_entropy_nats", entropy / n, "mean_load_balance", balance / n));
             }
             summary.put("per_class_layer_means", perClass);
+            if (loaded.streaming() != null) {
+                summary.put("stream", loaded.streaming().record());
+            }
             AtomicFiles.write(out.resolve("summary.json"), w -> Figure1Job.JSON.writeValue(w, summary));
             System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
                     tokens.docs().size(), report.classLabels().size() - 1, out.toAbsolutePath());

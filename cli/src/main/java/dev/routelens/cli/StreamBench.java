@@ -1,0 +1,140 @@
+package dev.routelens.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.routelens.model.LayerTiming;
+import dev.routelens.model.MoeConfig;
+import dev.routelens.model.MoeTransformer;
+import dev.routelens.model.StreamControl;
+import dev.routelens.model.StreamState;
+import dev.routelens.probe.NameFilter;
+import dev.routelens.probe.Probe;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code bench --stream}: one layer-streamed pass with gate capture over the bench documents, split
+ * into weight building (reading and widening, or generating) and compute, with the compute's FLOP rate
+ * as a fraction of two matmul rates measured in the same run: a square 1024 one and one shaped like
+ * the layer's expert projection ([tokens, H] x [H, 2F]).
+ */
+final class StreamBench {
+    private final LoadedModel loaded;
+    private final List<int[]> docs;
+    private final long checkpointBytes;
+
+    StreamBench(LoadedModel loaded, List<int[]> docs, long checkpointBytes) {
+        this.loaded = loaded;
+        this.docs = docs;
+        this.checkpointBytes = checkpointBytes;
+    }
+
+    Map<String, Object> run() {
+        MoeTransformer model = loaded.model();
+        MoeConfig c = model.config();
+        Map<String, Object> f = new LinkedHashMap<>();
+        long tokens = docs.stream().mapToLong(d -> d.length).sum();
+        double square = matmulRate(model, 1024, 1024, 1024);
+        double shaped = matmulRate(model, (int) Math.min(tokens, 2048), c.hiddenSize(), 2 * c.intermediateSize());
+        List<LayerTiming> timings = new ArrayList<>();
+        StreamProgress user = loaded.streaming();
+        StreamControl timed = new StreamControl() {
+            @Override
+            public long memoryBudget() {
+                return user.memoryBudget();
+            }
+
+            @Override
+            public boolean prefetch() {
+                return user.prefetch();
+            }
+
+            @Override
+            public void groupStarted(int group, int groups, int[] batches) {
+                user.groupStarted(group, groups, batches);
+            }
+
+            @Override
+            public void batchDone(int layer, int batch, int count) {
+                user.batchDone(layer, batch, count);
+            }
+
+            @Override
+            public void layerDone(LayerTiming t, Supplier<StreamState> state) {
+                timings.add(t);
+                user.layerDone(t, state);
+            }
+        };
+        long start = System.nanoTime();
+        try (Progress bar = new Progress("bench --stream", tokens * (c.numLayers() + 2))) {
+            user.attach(bar, true);
+            new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of("layers.*.moe.gate"), Map.of(), true);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        double[] load = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
+                .mapToDouble(LayerTiming::loadSeconds).toArray();
+        double[] compute = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
+                .mapToDouble(LayerTiming::computeSeconds).toArray();
+        double loadTotal = timings.stream().mapToDouble(LayerTiming::loadSeconds).sum();
+        double waitTotal = timings.stream().mapToDouble(LayerTiming::waitSeconds).sum();
+        double computeTotal = timings.stream().mapToDouble(LayerTiming::computeSeconds).sum();
+        f.put("documents", docs.size());
+        f.put("tokens", tokens);
+        f.put("wall_seconds", wall);
+        f.put("weights_seconds", loadTotal);
+        f.put("weights_wait_seconds", waitTotal);
+        f.put("compute_seconds", computeTotal);
+        f.put("layer_weights_median_seconds", median(load));
+        f.put("layer_compute_median_seconds", median(compute));
+        f.put("groups", timings.stream().mapToInt(LayerTiming::group).max().orElse(0) + 1);
+        long layerValues = c.layerParameterCount();
+        f.put("layer_weights_million_values_per_s", layerValues / 1e6 / median(load));
+        if (checkpointBytes > 0) {
+            f.put("checkpoint_gb_per_s", checkpointBytes / 1e9 / loadTotal);
+        }
+        double flops = (double) tokens * c.flopsPerToken();
+        f.put("tokens_per_s", tokens / wall);
+        f.put("compute_tokens_per_s", tokens / computeTotal);
+        f.put("compute_flops_per_s", flops / computeTotal);
+        f.put("matmul_flops_per_s_1024", square);
+        f.put("matmul_flops_per_s_layer_shape", shaped);
+        f.put("fraction_of_matmul_rate_1024", flops / computeTotal / square);
+        f.put("fraction_of_matmul_rate_layer_shape", flops / computeTotal / shaped);
+        f.put("peak_rss_mb", BenchCommand.peakRssMb());
+        f.put("parts", user.timingsJson());
+        return f;
+    }
+
+    /** FLOP/s of an [m, k] x [k, n] matmul in the model's dtype on its device, median of 5. */
+    static double matmulRate(MoeTransformer model, int m, int k, int n) {
+        try (NDManager mm = NDManager.newBaseManager(model.device())) {
+            DataType dt = model.precision().dataType();
+            NDArray a = mm.randomNormal(new Shape(m, k)).toType(dt, false);
+            NDArray b = mm.randomNormal(new Shape(k, n)).toType(dt, false);
+            double[] s = new double[6];
+            for (int i = 0; i < s.length; i++) {
+                long t0 = System.nanoTime();
+                try (NDArray p = a.matMul(b)) {
+                    p.get("0,0").toType(DataType.FLOAT32, false).getFloat();
+                }
+                s[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            return 2.0 * m * k * n / median(Arrays.copyOfRange(s, 1, s.length));
+        }
+    }
+
+    private static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}
