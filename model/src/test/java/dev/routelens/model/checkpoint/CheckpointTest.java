@@ -122,6 +122,45 @@ class CheckpointTest {
         }
     }
 
+    /** Gate logits of every layer, packed per batch, in site order. */
+    private static final class Gates implements dev.routelens.model.ForwardHooks {
+        final List<float[]> seen = new ArrayList<>();
+
+        @Override
+        public boolean wants(String name) {
+            return name.endsWith(".moe.gate");
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray apply(dev.routelens.model.HookSite site, ai.djl.ndarray.NDArray tensor) {
+            seen.add(tensor.toFloatArray());
+            return null;
+        }
+    }
+
+    @Test
+    void shardedCheckpointStreamsLayerByLayerAsInMemory() throws IOException {
+        Path dir = model();
+        writeSharded(dir);
+        var batch = new dev.routelens.model.TokenBatch(List.of(new int[] {1, 5, 9, 3, 7}, new int[] {1, 2}));
+        Gates inMemory = new Gates();
+        Gates streamed = new Gates();
+        double[] want;
+        double[] got;
+        try (var m = dev.routelens.model.ModelLoader.load(dir, ai.djl.Device.cpu(), dev.routelens.model.Precision.F32)) {
+            want = m.forward(batch, inMemory, true).nllSum();
+        }
+        try (var m = dev.routelens.model.ModelLoader.loadStreamed(dir, ai.djl.Device.cpu(),
+                dev.routelens.model.Precision.F32)) {
+            got = m.forward(batch, streamed, true).nllSum();
+        }
+        assertArrayEquals(want, got, 1e-6);
+        assertEquals(inMemory.seen.size(), streamed.seen.size());
+        for (int i = 0; i < inMemory.seen.size(); i++) {
+            assertArrayEquals(inMemory.seen.get(i), streamed.seen.get(i), 1e-6f, "gate logits of layer " + i);
+        }
+    }
+
     @Test
     void shardedCheckpointLoads() throws IOException {
         Path dir = model();
