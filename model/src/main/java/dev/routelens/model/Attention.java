@@ -86,21 +86,4 @@ public final class Attention {
         packed.close();
         return out;
     }
-
-    /** Creates the fused projection from HF-layout weights q [h*D, H], k, v [g*D, H], o [H, h*D]. */
-    static Attention fromHf(NDManager manager, float[] q, float[] k, float[] v, float[] o, MoeConfig c, DataType dtype) {
-        int hidden = c.hiddenSize();
-        int qRows = c.numHeads() * c.headDim();
-        int kvRows = c.numKvHeads() * c.headDim();
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray wq = tmp.create(q, new Shape(qRows, hidden));
-            NDArray wk = tmp.create(k, new Shape(kvRows, hidden));
-            NDArray wv = tmp.create(v, new Shape(kvRows, hidden));
-            NDArray fused = wq.concat(wk, 0).concat(wv, 0).transpose().toType(dtype, false).duplicate(); // [H, (h+2g)*D]
-            NDArray wo = tmp.create(o, new Shape(hidden, qRows)).transpose().toType(dtype, false).duplicate(); // [h*D, H]
-            fused.attach(manager);
-            wo.attach(manager);
-            return new Attention(fused, wo, c);
-        }
-    }
 }

@@ -39,6 +39,7 @@ final class LayerMajorPass {
     private final RotaryEmbedding rope;
     private final ExpertDispatch dispatch;
     private final MoeTransformer model;
+    private final ModelParts parts;
 
     LayerMajorPass(MoeConfig config, Precision precision, NDManager manager, WeightSource weights,
                    RotaryEmbedding rope, ExpertDispatch dispatch, MoeTransformer model) {
@@ -49,6 +50,7 @@ final class LayerMajorPass {
         this.rope = rope;
         this.dispatch = dispatch;
         this.model = model;
+        this.parts = new ModelParts(config, weights, precision.dataType());
     }
 
     /**
@@ -215,7 +217,7 @@ final class LayerMajorPass {
                        StreamControl control, int g, long groupTokens, NDArray[] xs) throws IOException {
         long loadStart = System.nanoTime();
         try (NDManager em = gm.newSubManager()) {
-            NDArray table = ModelParts.embedding(em, config, weights, precision.dataType());   // [V, H]
+            NDArray table = parts.embedding(em);                                              // [V, H]
             double load = (System.nanoTime() - loadStart) / 1e9;
             long computeStart = System.nanoTime();
             for (int k = 0; k < members.length; k++) {
@@ -253,9 +255,9 @@ final class LayerMajorPass {
         long loadStart = System.nanoTime();
         try (NDManager hm = gm.newSubManager()) {
             DataType dt = precision.dataType();
-            NDArray table = config.tieWordEmbeddings() ? ModelParts.embedding(hm, config, weights, dt) : null; // [V, H]
-            RmsNorm norm = ModelParts.finalNorm(hm, config, weights, dt);
-            NDArray lmHead = ModelParts.head(hm, config, weights, dt, table);                 // [H, V]
+            NDArray table = config.tieWordEmbeddings() ? parts.embedding(hm) : null;         // [V, H]
+            RmsNorm norm = parts.finalNorm(hm);
+            NDArray lmHead = parts.head(hm, table);                                           // [H, V]
             double load = (System.nanoTime() - loadStart) / 1e9;
             long computeStart = System.nanoTime();
             for (int k = 0; k < members.length; k++) {
@@ -276,7 +278,7 @@ final class LayerMajorPass {
         long start = System.nanoTime();
         NDManager lm = manager.newSubManager();
         try {
-            DecoderLayer built = ModelParts.layer(lm, layer, config, weights, precision.dataType());
+            DecoderLayer built = parts.layer(lm, layer);
             return new Built(lm, built, (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException | Error e) {
             lm.close();

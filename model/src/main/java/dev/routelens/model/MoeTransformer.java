@@ -59,13 +59,14 @@ public final class MoeTransformer implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             DataType dt = precision.dataType();
-            NDArray embed = ModelParts.embedding(manager, c, weights, dt);                 // [V, H]
+            ModelParts parts = new ModelParts(c, weights, dt);
+            NDArray embed = parts.embedding(manager);                                      // [V, H]
             DecoderLayer[] layers = new DecoderLayer[c.numLayers()];
             for (int i = 0; i < layers.length; i++) {
-                layers[i] = ModelParts.layer(manager, i, c, weights, dt);
+                layers[i] = parts.layer(manager, i);
             }
-            RmsNorm finalNorm = ModelParts.finalNorm(manager, c, weights, dt);
-            NDArray head = ModelParts.head(manager, c, weights, dt, embed);                // [H, V]
+            RmsNorm finalNorm = parts.finalNorm(manager);
+            NDArray head = parts.head(manager, embed);                                     // [H, V]
             RotaryEmbedding rope = new RotaryEmbedding(manager, c.headDim(), c.maxPositions(), c.ropeTheta(), dt);
             return new MoeTransformer(c, device, precision, manager, embed, layers, finalNorm, head, rope,
                     weights.describe(), null, null);

@@ -200,19 +200,4 @@ public final class SparseMoe {
         index.close();
         return y;
     }
-
-    /** Loads HF-layout expert weights w1, w3 [F, H] and w2 [H, F]. */
-    static NDArray[] fuseExpert(NDManager manager, float[] w1, float[] w3, float[] w2, MoeConfig c, DataType dtype) {
-        int f = c.intermediateSize();
-        int hidden = c.hiddenSize();
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray a = tmp.create(w1, new Shape(f, hidden));
-            NDArray b = tmp.create(w3, new Shape(f, hidden));
-            NDArray w13 = a.concat(b, 0).transpose().toType(dtype, false).duplicate();          // [H, 2F]
-            NDArray w2t = tmp.create(w2, new Shape(hidden, f)).transpose().toType(dtype, false).duplicate(); // [F, H]
-            w13.attach(manager);
-            w2t.attach(manager);
-            return new NDArray[] {w13, w2t};
-        }
-    }
 }
