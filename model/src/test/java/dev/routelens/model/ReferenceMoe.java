@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * An independent float64 forward pass of HF's Mixtral, in plain Java, one document at a time.
  * Written from the HF semantics, not from the DJL model: loops, no packing, no fusing. Holds every
- * weight as double[][], so it suits small models.
+ * weight as double[][], so it suits small models; {@link LazyReferenceMoe} reads them as it goes.
  */
 final class ReferenceMoe {
     /** Per-layer raw gate logits [L][T][E], top-k experts [L][T][k], and the mean next-token NLL. */
