@@ -65,7 +65,7 @@ class ForwardMatchesReferenceTest {
                             assertEquals(expected[j], got, 1e-5 * scale,
                                     label + ": gate logit doc " + b + " layer " + l + " token " + t + " expert " + j);
                         }
-                        double[] sorted = ReferenceMoe.softmax(expected);
+                        double[] sorted = ReferenceMath.softmax(expected);
                         double[] logitsSorted = expected.clone();
                         Arrays.sort(logitsSorted);
                         if (logitsSorted[e - 2] - logitsSorted[e - 3] > 1e-4) {

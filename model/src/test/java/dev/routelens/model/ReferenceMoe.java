@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * An independent float64 forward pass of HF's Mixtral, in plain Java, one document at a time.
- * Written from the HF semantics, not from the DJL model: loops, no packing, no fusing.
+ * Written from the HF semantics, not from the DJL model: loops, no packing, no fusing. Holds every
+ * weight as double[][], so it suits small models; {@link LazyReferenceMoe} reads them as it goes.
  */
 final class ReferenceMoe {
     /** Per-layer raw gate logits [L][T][E], top-k experts [L][T][k], and the mean next-token NLL. */
@@ -68,7 +69,7 @@ final class ReferenceMoe {
             Layer L = layers[l];
             double[][] n = new double[t][];
             for (int p = 0; p < t; p++) {
-                n[p] = rms(x[p], L.inNorm);
+                n[p] = ReferenceMath.rms(x[p], L.inNorm, c.rmsNormEps());
             }
             double[][] attn = attention(n, L);
             for (int p = 0; p < t; p++) {
@@ -80,31 +81,19 @@ final class ReferenceMoe {
             topk[l] = new int[t][];
             topw[l] = new double[t][];
             for (int p = 0; p < t; p++) {
-                double[] n2 = rms(x[p], L.postNorm);
+                double[] n2 = ReferenceMath.rms(x[p], L.postNorm, c.rmsNormEps());
                 double[] g = matvec(L.gate, n2);
                 gates[l][p] = g;
-                double[] prob = softmax(g);
-                int[] chosen = topK(prob, c.topK());
-                double total = 0;
-                for (int e : chosen) {
-                    total += prob[e];
-                }
-                topk[l][p] = chosen;
-                topw[l][p] = new double[chosen.length];
+                ReferenceMath.Route route = ReferenceMath.route(g, c.topK());
+                topk[l][p] = route.experts();
+                topw[l][p] = route.weights();
                 double[] out = new double[h];
-                for (int r = 0; r < chosen.length; r++) {
-                    int e = chosen[r];
-                    double weight = prob[e] / total;
-                    topw[l][p][r] = weight;
-                    double[] a = matvec(L.w1[e], n2);
-                    double[] b = matvec(L.w3[e], n2);
-                    double[] act = new double[a.length];
-                    for (int i = 0; i < a.length; i++) {
-                        act[i] = a[i] / (1 + Math.exp(-a[i])) * b[i];
-                    }
+                for (int r = 0; r < route.experts().length; r++) {
+                    int e = route.experts()[r];
+                    double[] act = ReferenceMath.swiglu(matvec(L.w1[e], n2), matvec(L.w3[e], n2));
                     double[] y = matvec(L.w2[e], act);
                     for (int d = 0; d < h; d++) {
-                        out[d] += weight * y[d];
+                        out[d] += route.weights()[r] * y[d];
                     }
                 }
                 for (int d = 0; d < h; d++) {
@@ -114,59 +103,22 @@ final class ReferenceMoe {
         }
         double nll = 0;
         for (int p = 0; p + 1 < t; p++) {
-            double[] logits = matvec(head, rms(x[p], finalNorm));
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : logits) {
-                max = Math.max(max, v);
-            }
-            double z = 0;
-            for (double v : logits) {
-                z += Math.exp(v - max);
-            }
-            nll -= logits[ids[p + 1]] - max - Math.log(z);
+            nll += ReferenceMath.nll(matvec(head, ReferenceMath.rms(x[p], finalNorm, c.rmsNormEps())), ids[p + 1]);
         }
         return new Output(gates, topk, topw, t > 1 ? nll / (t - 1) : Double.NaN, nll);
     }
 
     private double[][] attention(double[][] n, Layer L) {
         int t = n.length;
-        int heads = c.numHeads();
-        int dim = c.headDim();
-        int groups = c.numHeads() / c.numKvHeads();
         double[][] q = new double[t][];
         double[][] k = new double[t][];
         double[][] v = new double[t][];
         for (int p = 0; p < t; p++) {
-            q[p] = rope(matvec(L.wq, n[p]), p, heads);
+            q[p] = rope(matvec(L.wq, n[p]), p, c.numHeads());
             k[p] = rope(matvec(L.wk, n[p]), p, c.numKvHeads());
             v[p] = matvec(L.wv, n[p]);
         }
-        double[][] ctx = new double[t][heads * dim];
-        for (int hd = 0; hd < heads; hd++) {
-            int kvh = hd / groups;
-            for (int p = 0; p < t; p++) {
-                double[] s = new double[p + 1];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j <= p; j++) {
-                    double dot = 0;
-                    for (int d = 0; d < dim; d++) {
-                        dot += q[p][hd * dim + d] * k[j][kvh * dim + d];
-                    }
-                    s[j] = dot / Math.sqrt(dim);
-                    max = Math.max(max, s[j]);
-                }
-                double z = 0;
-                for (int j = 0; j <= p; j++) {
-                    s[j] = Math.exp(s[j] - max);
-                    z += s[j];
-                }
-                for (int j = 0; j <= p; j++) {
-                    for (int d = 0; d < dim; d++) {
-                        ctx[p][hd * dim + d] += s[j] / z * v[j][kvh * dim + d];
-                    }
-                }
-            }
-        }
+        double[][] ctx = ReferenceMath.causalAttention(q, k, v, c.numHeads(), c.numKvHeads(), c.headDim());
         double[][] out = new double[t][];
         for (int p = 0; p < t; p++) {
             out[p] = matvec(L.wo, ctx[p]);
@@ -174,67 +126,17 @@ final class ReferenceMoe {
         return out;
     }
 
-    /** Rotate-half RoPE: dimension i pairs with i + D/2, angle p * theta^(-2i/D). */
+    /** Rotate-half RoPE with the angle p * theta^(-2i/D) computed in double. */
     private double[] rope(double[] x, int pos, int heads) {
         int dim = c.headDim();
-        int half = dim / 2;
-        double[] out = x.clone();
-        for (int hd = 0; hd < heads; hd++) {
-            for (int i = 0; i < half; i++) {
-                double angle = pos * Math.pow(c.ropeTheta(), -2.0 * i / dim);
-                double a = x[hd * dim + i];
-                double b = x[hd * dim + i + half];
-                out[hd * dim + i] = a * Math.cos(angle) - b * Math.sin(angle);
-                out[hd * dim + i + half] = b * Math.cos(angle) + a * Math.sin(angle);
-            }
+        double[] cos = new double[dim / 2];
+        double[] sin = new double[dim / 2];
+        for (int i = 0; i < dim / 2; i++) {
+            double angle = pos * Math.pow(c.ropeTheta(), -2.0 * i / dim);
+            cos[i] = Math.cos(angle);
+            sin[i] = Math.sin(angle);
         }
-        return out;
-    }
-
-    private double[] rms(double[] x, double[] w) {
-        double ms = 0;
-        for (double v : x) {
-            ms += v * v;
-        }
-        double inv = 1 / Math.sqrt(ms / x.length + c.rmsNormEps());
-        double[] out = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = w[i] * x[i] * inv;
-        }
-        return out;
-    }
-
-    static double[] softmax(double[] g) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : g) {
-            max = Math.max(max, v);
-        }
-        double z = 0;
-        double[] out = new double[g.length];
-        for (int i = 0; i < g.length; i++) {
-            out[i] = Math.exp(g[i] - max);
-            z += out[i];
-        }
-        for (int i = 0; i < g.length; i++) {
-            out[i] /= z;
-        }
-        return out;
-    }
-
-    static int[] topK(double[] p, int k) {
-        int[] out = new int[k];
-        boolean[] used = new boolean[p.length];
-        for (int r = 0; r < k; r++) {
-            int best = -1;
-            for (int i = 0; i < p.length; i++) {
-                if (!used[i] && (best < 0 || p[i] > p[best])) {
-                    best = i;
-                }
-            }
-            used[best] = true;
-            out[r] = best;
-        }
-        return out;
+        return ReferenceMath.rotateHalf(x, heads, dim, cos, sin);
     }
 
     private static double[] matvec(double[][] m, double[] x) {

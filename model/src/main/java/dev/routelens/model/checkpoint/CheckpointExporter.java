@@ -10,7 +10,8 @@ import dev.routelens.model.io.AtomicFiles;
 /**
  * Writes a model in the HF layout the loader reads: {@code config.json} and a single
  * {@code model.safetensors} with Mixtral names, plus tokenizer files copied from another directory.
- * Deterministic: the same weights give the same bytes.
+ * Deterministic: the same weights give the same bytes. Each tensor is read from the {@link WeightSource}
+ * while the file is written, so memory holds one tensor at a time, whatever the model's size.
  */
 public final class CheckpointExporter {
     /** Files that make up a tokenizer, copied when present. */
@@ -67,6 +68,6 @@ public final class CheckpointExporter {
 
     private static void add(SafetensorsWriter w, WeightSource weights, SafeDType dtype, String name, long... shape)
             throws IOException {
-        w.add(name, dtype, weights.read(name, shape), shape);
+        w.add(name, dtype, () -> weights.read(name, shape), shape);
     }
 }

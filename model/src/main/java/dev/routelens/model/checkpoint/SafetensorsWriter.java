@@ -20,6 +20,9 @@ import java.util.Objects;
 /**
  * Collects tensors and writes them as one {@code .safetensors} file.
  *
+ * <p>A tensor is added either as values or as a {@link Values} that produces them when the file is
+ * written, so a writer of many large tensors (a full-width checkpoint) holds one tensor at a time.
+ *
  * <p>The bytes depend only on what was added: tensors in insertion order, packed back to back,
  * {@code __metadata__} first when present, the compact JSON header padded with spaces so the data
  * starts at a multiple of 8. F16 and BF16 are rounded to nearest, ties to even. The file is written to a
@@ -36,8 +39,14 @@ public final class SafetensorsWriter {
 
     private static final int CHUNK_BYTES = 1 << 20;
 
-    /** One tensor waiting to be written; {@code data} is row-major with {@code product(shape)} values. */
-    private record Pending(SafeDType dtype, long[] shape, float[] data) {
+    /** A tensor's row-major values, produced when the file is written. */
+    @FunctionalInterface
+    public interface Values {
+        float[] get() throws IOException;
+    }
+
+    /** One tensor waiting to be written: {@code elements = product(shape)} values from {@code values}. */
+    private record Pending(SafeDType dtype, long[] shape, long elements, Values values) {
     }
 
     private final Map<String, Pending> tensors = new LinkedHashMap<>();
@@ -54,12 +63,31 @@ public final class SafetensorsWriter {
      * {@link #write}. Refuses a duplicate name or a length that does not match the shape.
      */
     public SafetensorsWriter add(String name, SafeDType dtype, float[] data, long... shape) {
+        Objects.requireNonNull(data, "data");
+        long elements = elements(name, shape);
+        if (elements != data.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " values for shape "
+                    + Arrays.toString(shape));
+        }
+        return add(name, dtype, () -> data, shape);
+    }
+
+    /**
+     * Adds tensor {@code name} stored as {@code dtype}, whose values {@code values} produces during
+     * {@link #write}, once, in insertion order. Refuses a duplicate name; a wrong length is refused on writing.
+     */
+    public SafetensorsWriter add(String name, SafeDType dtype, Values values, long... shape) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dtype, "dtype");
-        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(values, "values");
         if (name.equals("__metadata__") || tensors.containsKey(name)) {
             throw new IllegalArgumentException("tensor '" + name + "' added twice or reserved");
         }
+        tensors.put(name, new Pending(dtype, shape.clone(), elements(name, shape), values));
+        return this;
+    }
+
+    private static long elements(String name, long[] shape) {
         long elements = 1;
         for (long d : shape) {
             if (d < 0) {
@@ -67,12 +95,7 @@ public final class SafetensorsWriter {
             }
             elements = Math.multiplyExact(elements, d);
         }
-        if (elements != data.length) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " values for shape "
-                    + Arrays.toString(shape));
-        }
-        tensors.put(name, new Pending(dtype, shape.clone(), data));
-        return this;
+        return elements;
     }
 
     /** Number of tensors added. */
@@ -81,16 +104,11 @@ public final class SafetensorsWriter {
     }
 
     /**
-     * Writes the file atomically. Refuses (naming the tensor) NaN or infinite values, and values that
-     * overflow F16 when the tensor is stored as F16, since such a file would be refused on reading.
+     * Writes the file atomically, producing one tensor at a time. Refuses (naming the tensor) NaN or
+     * infinite values, and values that overflow F16 when the tensor is stored as F16, since such a file
+     * would be refused on reading; a refused file never appears.
      */
     public void write(Path file) throws IOException {
-        for (Map.Entry<String, Pending> t : tensors.entrySet()) {
-            SafetensorsFile.checkFinite(t.getKey(), t.getValue().data(), file);
-            if (t.getValue().dtype() == SafeDType.F16) {
-                SafetensorsFile.checkFitsF16(t.getKey(), t.getValue().data(), file);
-            }
-        }
         byte[] header = header();
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -101,8 +119,10 @@ public final class SafetensorsWriter {
                 buf.putLong(header.length);
                 flush(buf, out);
                 flush(ByteBuffer.wrap(header).position(header.length), out);
-                for (Pending p : tensors.values()) {
-                    for (float v : p.data()) {
+                for (Map.Entry<String, Pending> t : tensors.entrySet()) {
+                    Pending p = t.getValue();
+                    float[] data = produce(t.getKey(), p, file);
+                    for (float v : data) {
                         put(buf, out, p.dtype().bytes());
                         switch (p.dtype()) {
                             case F32 -> buf.putInt(Float.floatToRawIntBits(v));
@@ -121,6 +141,20 @@ public final class SafetensorsWriter {
         }
     }
 
+    /** Produces {@code name}'s values and refuses a wrong length, a non-finite value or an F16 overflow. */
+    private static float[] produce(String name, Pending p, Path file) throws IOException {
+        float[] data = p.values().get();
+        if (data == null || data.length != p.elements()) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + (data == null ? "no" : data.length)
+                    + " values for shape " + Arrays.toString(p.shape()));
+        }
+        SafetensorsFile.checkFinite(name, data, file);
+        if (p.dtype() == SafeDType.F16) {
+            SafetensorsFile.checkFitsF16(name, data, file);
+        }
+        return data;
+    }
+
     /** The JSON header, space-padded so that 8 + its length is a multiple of 8. */
     private byte[] header() throws JsonProcessingException {
         ObjectNode root = CheckpointJson.STRICT.createObjectNode();
@@ -137,7 +171,7 @@ public final class SafetensorsWriter {
             for (long d : p.shape()) {
                 shape.add(d);
             }
-            long end = offset + (long) p.data().length * p.dtype().bytes();
+            long end = offset + p.elements() * p.dtype().bytes();
             entry.putArray("data_offsets").add(offset).add(end);
             offset = end;
         }

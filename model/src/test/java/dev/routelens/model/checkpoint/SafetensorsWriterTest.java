@@ -180,4 +180,35 @@ class SafetensorsWriterTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new SafetensorsWriter().add("w", SafeDType.F32, new float[1], 1).add("w", SafeDType.F32, new float[1], 1));
     }
+
+    @Test
+    void lazyValuesWriteTheSameBytesOneTensorAtATime() throws IOException {
+        float[] v = testValues(5);
+        new SafetensorsWriter().add("a", SafeDType.BF16, v, 20, 30).add("b", SafeDType.F32, Arrays.copyOf(v, 10), 10)
+                .write(dir.resolve("eager.safetensors"));
+        List<String> produced = new java.util.ArrayList<>();
+        new SafetensorsWriter()
+                .add("a", SafeDType.BF16, () -> {
+                    produced.add("a");
+                    return v.clone();
+                }, 20, 30)
+                .add("b", SafeDType.F32, () -> {
+                    produced.add("b");
+                    return Arrays.copyOf(v, 10);
+                }, 10)
+                .write(dir.resolve("lazy.safetensors"));
+        assertEquals(List.of("a", "b"), produced, "each tensor produced once, in order");
+        assertArrayEquals(Files.readAllBytes(dir.resolve("eager.safetensors")), Files.readAllBytes(dir.resolve("lazy.safetensors")));
+
+        SafetensorsWriter shortOne = new SafetensorsWriter().add("w", SafeDType.F32, () -> new float[3], 2, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shortOne.write(dir.resolve("x.safetensors")));
+        assertTrue(e.getMessage().contains("'w'"), e.getMessage());
+        SafetensorsWriter nan = new SafetensorsWriter().add("ok", SafeDType.F32, new float[] {1}, 1)
+                .add("bad", SafeDType.BF16, () -> new float[] {Float.NaN}, 1);
+        assertThrows(CheckpointException.class, () -> nan.write(dir.resolve("x.safetensors")));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("eager.safetensors", "lazy.safetensors"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "a refused file leaves nothing behind");
+        }
+    }
 }
