@@ -42,8 +42,12 @@ class FullWidthStreamTest {
         MoeConfig c = fullWidthTwoLayers();
         assertEquals(List.of(3200, 32, 100, 8640, 8, 2), List.of(c.hiddenSize(), c.numHeads(), c.headDim(),
                 c.intermediateSize(), c.numExperts(), c.topK()), "SciDFM's width");
-        assumeTrue(Files.getFileStore(dir).getUsableSpace() > DISK_NEEDED,
-                "needs " + (DISK_NEEDED >> 30) + " GiB free under " + dir + " for a full-width checkpoint");
+        boolean room = Files.getFileStore(dir).getUsableSpace() > DISK_NEEDED;
+        String why = "needs " + (DISK_NEEDED >> 30) + " GiB free under " + dir + " for a full-width checkpoint";
+        if (System.getenv("CI") != null) {
+            assertTrue(room, why); // CI never skips it
+        }
+        assumeTrue(room, why);
         long start = System.nanoTime();
         CheckpointExporter.write(dir, c, new UniformWeights(17), SafeDType.BF16);
         double written = seconds(start);
