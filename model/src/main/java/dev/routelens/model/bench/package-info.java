@@ -6,6 +6,7 @@
  * mvn -B -q -o -pl model -am package -DskipTests
  * mvn -B -q -o -pl model dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
  * java -Xmx8g -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.bench.RandomInitBenchmark
+ * java -Xmx8g -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.bench.CheckpointReadBenchmark
  * </pre>
  */
 package dev.routelens.model.bench;
