@@ -182,6 +182,14 @@ public final class Checkpoint implements AutoCloseable {
         return owner(name).map(name);
     }
 
+    /**
+     * Reads {@code name} widened to float32, refusing NaN, infinities and, with {@code refuseF16Overflow},
+     * values beyond F16's range; see {@link SafetensorsFile#readFloatsChecked}.
+     */
+    public float[] readFloatsChecked(String name, boolean refuseF16Overflow) throws CheckpointException {
+        return owner(name).readFloatsChecked(name, refuseF16Overflow);
+    }
+
     /** Refuses a missing tensor or one whose shape is not {@code expected}, naming both shapes. */
     public void requireShape(String name, long... expected) throws CheckpointException {
         TensorEntry e = entry(name);

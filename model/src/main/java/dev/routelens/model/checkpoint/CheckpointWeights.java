@@ -20,12 +20,7 @@ public final class CheckpointWeights implements WeightSource {
     @Override
     public float[] read(String name, long... shape) throws IOException {
         checkpoint.requireShape(name, shape);
-        float[] values = checkpoint.readFloats(name);
-        SafetensorsFile.checkFinite(name, values, checkpoint.fileOf(name));
-        if (refuseF16Overflow) {
-            SafetensorsFile.checkFitsF16(name, values, checkpoint.fileOf(name));
-        }
-        return values;
+        return checkpoint.readFloatsChecked(name, refuseF16Overflow); // widened and checked in one pass
     }
 
     @Override

@@ -2,10 +2,11 @@
  * Reading, writing and validating HF safetensors checkpoints, without DJL.
  *
  * <p>{@link dev.routelens.model.checkpoint.SafetensorsFile} validates one file and reads tensors
- * through memory maps, widening F16/BF16 to float32; {@link dev.routelens.model.checkpoint.SafetensorsWriter}
- * writes one deterministically and atomically; {@link dev.routelens.model.checkpoint.Checkpoint} opens a
- * model directory (config plus single file or sharded index) and checks it against the Mixtral layout
- * named by {@link dev.routelens.model.checkpoint.MixtralNames}. Every malformed input is refused with a
+ * block by block, widening F16/BF16 to float32 and checking the values in the same pass;
+ * {@link dev.routelens.model.checkpoint.SafetensorsWriter} writes one deterministically and atomically;
+ * {@link dev.routelens.model.checkpoint.Checkpoint} opens a model directory (config plus single file or
+ * sharded index) and checks it against the Mixtral layout named by
+ * {@link dev.routelens.model.checkpoint.MixtralNames}. Every malformed input is refused with a
  * one-line {@link dev.routelens.model.checkpoint.CheckpointException} naming the file and tensor.
  *
  * <p>The parsers are fuzzed with Jazzer by {@code CheckpointFuzzTest} (only

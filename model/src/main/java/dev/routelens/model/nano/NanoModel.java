@@ -12,8 +12,10 @@ import java.util.Optional;
 /**
  * SciDFM-nano, the embedded default: SciDFM's architecture (26 layers, 8 experts, top-2, Mixtral
  * names) at hidden width 64, with the project's SentencePiece tokenizer, stored as BF16. The weights in
- * model/nano were trained by RouteLens (model/nano/TRAINING.md); {@link #main} writes the seeded random
- * initialisation they started from, the untrained baseline.
+ * model/nano were trained by RouteLens (model/nano/TRAINING.md); {@link #main} writes a seeded random
+ * initialisation, the untrained baseline. Since RandomWeights moved to commons-rng's ziggurat this is no
+ * longer the exact init the trained weights started from (that one came from the earlier Box-Muller
+ * generator, still reproduced by {@code bench.RandomInitBenchmark}'s legacy variant).
  */
 public final class NanoModel {
     /** The directory of the default model inside a RouteLens checkout. */
