@@ -14,12 +14,17 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Opens {@code dir}, validates every tensor against config.json, and builds the model in memory. */
+    /**
+     * Opens {@code dir}, validates every tensor against config.json (shape, float dtype, finite values, and
+     * F16's range for the F16 path), and builds the model in memory.
+     */
     public static MoeTransformer load(Path dir, Device device, Precision precision) throws IOException {
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
             checkpoint.validateMixtral();
-            return MoeTransformer.create(checkpoint.config(), new CheckpointWeights(checkpoint,
-                    precision == Precision.F16), device, precision);
+            boolean f16 = precision == Precision.F16;
+            FiniteScan.check(checkpoint, List.copyOf(MixtralNames.expectedShapes(checkpoint.config()).keySet()), f16);
+            return MoeTransformer.create(checkpoint.config(), new CheckpointWeights(checkpoint, f16, true), device,
+                    precision);
         }
     }
 
@@ -34,8 +39,8 @@ public final class ModelLoader {
             checkpoint.validateMixtral();
             boolean f16 = precision == Precision.F16;
             FiniteScan.check(checkpoint, List.copyOf(MixtralNames.expectedShapes(checkpoint.config()).keySet()), f16);
-            return MoeTransformer.streamed(checkpoint.config(), new CheckpointWeights(checkpoint, f16), checkpoint,
-                    device, precision);
+            return MoeTransformer.streamed(checkpoint.config(), new CheckpointWeights(checkpoint, f16, true),
+                    checkpoint, device, precision);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 checkpoint.close();

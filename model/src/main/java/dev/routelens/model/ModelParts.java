@@ -39,8 +39,7 @@ final class ModelParts {
 
     /** The token embedding. // [V, H] */
     synchronized NDArray embedding(NDManager manager) throws IOException {
-        return owned(manager, dt, c.hiddenSize(),
-                weights.read(MixtralNames.embedTokens(), c.vocabSize(), c.hiddenSize()));
+        return owned(manager, dt, c.hiddenSize(), block(MixtralNames.embedTokens(), c.vocabSize()));
     }
 
     /** Decoder layer {@code i} with every weight owned by {@code manager}. */
@@ -50,22 +49,18 @@ final class ModelParts {
         int kv = c.numKvHeads() * c.headDim();
         int f = c.intermediateSize();
         RmsNorm in = new RmsNorm(vector(manager, MixtralNames.inputLayernorm(i)), c.rmsNormEps());
-        NDArray wqkv = owned(manager, dt, h,
-                weights.read(MixtralNames.qProj(i), q, h),
-                weights.read(MixtralNames.kProj(i), kv, h),
-                weights.read(MixtralNames.vProj(i), kv, h)).transpose();                     // [H, q + 2kv]
-        NDArray wo = owned(manager, dt, q, weights.read(MixtralNames.oProj(i), h, q)).transpose(); // [q, H]
+        NDArray wqkv = owned(manager, dt, h, block(MixtralNames.qProj(i), q), block(MixtralNames.kProj(i), kv),
+                block(MixtralNames.vProj(i), kv)).transpose();                                   // [H, q + 2kv]
+        NDArray wo = owned(manager, dt, q, block(MixtralNames.oProj(i), h)).transpose();       // [q, H]
         Attention attn = new Attention(wqkv, wo, c);
         RmsNorm post = new RmsNorm(vector(manager, MixtralNames.postAttentionLayernorm(i)), c.rmsNormEps());
-        NDArray gate = owned(manager, DataType.FLOAT32, h,
-                weights.read(MixtralNames.gate(i), c.numExperts(), h)).transpose();          // [H, E], float32
+        NDArray gate = owned(manager, DataType.FLOAT32, h, block(MixtralNames.gate(i), c.numExperts())).transpose(); // [H, E]
         NDArray[] w13 = new NDArray[c.numExperts()];
         NDArray[] w2 = new NDArray[c.numExperts()];
         for (int j = 0; j < c.numExperts(); j++) {
-            w13[j] = owned(manager, dt, h,
-                    weights.read(MixtralNames.expertW1(i, j), f, h),
-                    weights.read(MixtralNames.expertW3(i, j), f, h)).transpose();            // [H, 2F]
-            w2[j] = owned(manager, dt, f, weights.read(MixtralNames.expertW2(i, j), h, f)).transpose(); // [F, H]
+            w13[j] = owned(manager, dt, h, block(MixtralNames.expertW1(i, j), f),
+                    block(MixtralNames.expertW3(i, j), f)).transpose();                          // [H, 2F]
+            w2[j] = owned(manager, dt, f, block(MixtralNames.expertW2(i, j), h)).transpose();  // [F, H]
         }
         return new DecoderLayer(i, in, attn, post, new SparseMoe(gate, w13, w2, i, c));
     }
@@ -79,29 +74,41 @@ final class ModelParts {
     synchronized NDArray head(NDManager manager, NDArray embedding) throws IOException {
         return c.tieWordEmbeddings()
                 ? embedding.transpose()
-                : owned(manager, dt, c.hiddenSize(),
-                        weights.read(MixtralNames.lmHead(), c.vocabSize(), c.hiddenSize())).transpose();
+                : owned(manager, dt, c.hiddenSize(), block(MixtralNames.lmHead(), c.vocabSize())).transpose();
+    }
+
+    /** A tensor [rows, cols] of a block stack; cols is the stack's. */
+    private record Block(String name, long rows) {
+    }
+
+    private static Block block(String name, long rows) {
+        return new Block(name, rows);
     }
 
     private NDArray vector(NDManager manager, String name) throws IOException {
-        return owned(manager, dt, c.hiddenSize(), weights.read(name, c.hiddenSize())).reshape(c.hiddenSize()); // [H]
+        return owned(manager, dt, c.hiddenSize(), block(name, 0)).reshape(c.hiddenSize());     // [H]
     }
 
     /**
-     * Row blocks [r_i, cols] stacked into one [sum r_i, cols] tensor in torch-owned memory, in {@code type}.
+     * Row blocks [r_i, cols] stacked into one [sum r_i, cols] tensor in torch-owned memory, in {@code type};
+     * a block of 0 rows is a vector [cols]. Each block is read straight into the staging buffer.
      */
-    private NDArray owned(NDManager manager, DataType type, long cols, float[]... blocks) {
-        long count = 0;
-        for (float[] b : blocks) {
-            count += b.length;
+    private NDArray owned(NDManager manager, DataType type, long cols, Block... blocks) throws IOException {
+        long rows = 0;
+        for (Block b : blocks) {
+            rows += Math.max(1, b.rows());
         }
-        ByteBuffer bytes = stage(count * 4);
+        ByteBuffer bytes = stage(rows * cols * 4);
         FloatBuffer floats = bytes.asFloatBuffer();
-        for (float[] b : blocks) {
-            floats.put(b);
+        for (Block b : blocks) {
+            if (b.rows() == 0) {
+                weights.readInto(b.name(), floats, cols);
+            } else {
+                weights.readInto(b.name(), floats, b.rows(), cols);
+            }
         }
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray wrapped = tmp.create(bytes, new Shape(count / cols, cols), DataType.FLOAT32); // [R, cols], no copy
+            NDArray wrapped = tmp.create(bytes, new Shape(rows, cols), DataType.FLOAT32);    // [R, cols], no copy
             NDArray result = type == DataType.FLOAT32 ? wrapped.duplicate() : wrapped.toType(type, false);
             result.attach(manager);
             return result;

@@ -1,5 +1,6 @@
 package dev.routelens.model;
 
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.IntStream;
@@ -72,6 +73,34 @@ public record RandomWeights(long seed, double std) implements WeightSource {
         return out;
     }
 
+    /** As {@link #read}, generating chunk by chunk straight into {@code dest}: no array of the whole tensor. */
+    @Override
+    public void readInto(String name, FloatBuffer dest, long... shape) {
+        long count = 1;
+        for (long d : shape) {
+            count = Math.multiplyExact(count, d);
+        }
+        if (count > dest.remaining()) {
+            throw new IllegalArgumentException(name + ": " + count + " values but " + dest.remaining() + " places");
+        }
+        int base = dest.position();
+        int n = (int) count;
+        if (name.endsWith("norm.weight")) {
+            for (int i = 0; i < n; i++) {
+                dest.put(base + i, 1f);
+            }
+        } else {
+            long nameHash = mix64(fnv1a64(name));
+            int chunks = (n + CHUNK_ELEMENTS - 1) / CHUNK_ELEMENTS;
+            IntStream.range(0, chunks).parallel().forEach(c -> {
+                float[] part = new float[Math.min(CHUNK_ELEMENTS, n - c * CHUNK_ELEMENTS)]; // [chunk]
+                fillChunk(part, nameHash, c, c * CHUNK_ELEMENTS);
+                dest.put(base + c * CHUNK_ELEMENTS, part, 0, part.length);
+            });
+        }
+        dest.position(base + n);
+    }
+
     @Override
     public String describe() {
         return "random-init seed=" + seed + " std=" + std;
@@ -79,8 +108,16 @@ public record RandomWeights(long seed, double std) implements WeightSource {
 
     /** Fills elements [c * CHUNK, min((c + 1) * CHUNK, length)) of {@code out} from chunk c's own stream. */
     private void fillChunk(float[] out, long nameHash, int chunk) {
+        fillChunk(out, nameHash, chunk, 0);
+    }
+
+    /**
+     * Draws chunk {@code chunk}'s values, element {@code start} of the tensor at {@code out[start - offset]}
+     * onwards: offset 0 fills a whole-tensor array, offset {@code start} a chunk-sized one.
+     */
+    private void fillChunk(float[] out, long nameHash, int chunk, int offset) {
         ZigguratSampler.NormalizedGaussian gaussian = ZigguratSampler.NormalizedGaussian.of(stream(nameHash, chunk));
-        int from = chunk * CHUNK_ELEMENTS;
+        int from = chunk * CHUNK_ELEMENTS - offset;
         int to = Math.min(out.length, from + CHUNK_ELEMENTS);
         double s = std;
         for (int i = from; i < to; i++) {

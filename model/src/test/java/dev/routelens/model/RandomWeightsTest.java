@@ -37,6 +37,23 @@ class RandomWeightsTest {
     }
 
     @Test
+    void readIntoPutsTheSameBitsAsReadAtTheBuffersPosition() {
+        RandomWeights w = RandomWeights.of(5);
+        long rows = 3, cols = CHUNK / 2 + 5; // 1.5 chunks
+        java.nio.FloatBuffer dest = java.nio.ByteBuffer.allocateDirect((int) (rows * cols + 9) * 4)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        dest.position(4);
+        w.readInto(W1, dest, rows, cols);
+        assertEquals(4 + rows * cols, dest.position(), "advanced past the tensor");
+        float[] got = new float[(int) (rows * cols)];
+        dest.get(4, got);
+        assertSameBits(w.read(W1, rows, cols), got);
+        dest.position(0);
+        w.readInto("model.norm.weight", dest, 4);
+        assertEquals(1f, dest.get(3));
+    }
+
+    @Test
     void sameSeedNameAndShapeGiveTheSameBitsWhateverTheParallelism() throws Exception {
         RandomWeights w = RandomWeights.of(20240927);
         long rows = 7, cols = CHUNK / 2 + 3; // 3.5 chunks, the last one partial

@@ -190,6 +190,11 @@ public final class Checkpoint implements AutoCloseable {
         return owner(name).readFloatsChecked(name, refuseF16Overflow);
     }
 
+    /** Widens {@code name} into {@code dest} without value checks; see {@link SafetensorsFile#readInto}. */
+    public void readInto(String name, java.nio.FloatBuffer dest) throws CheckpointException {
+        owner(name).readInto(name, dest);
+    }
+
     /** Refuses a missing tensor or one whose shape is not {@code expected}, naming both shapes. */
     public void requireShape(String name, long... expected) throws CheckpointException {
         TensorEntry e = entry(name);

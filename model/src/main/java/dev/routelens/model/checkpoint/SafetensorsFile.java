@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -342,6 +343,53 @@ public final class SafetensorsFile implements AutoCloseable {
             throw overflowsF16(path, name, out[firstOverflow], firstOverflow);
         }
         return out;
+    }
+
+    /**
+     * Widens {@code name} into {@code dest} from its position on, advancing it, without value checks: for
+     * tensors a {@link FiniteScan} has passed. Block by block through a small array, slices in parallel as
+     * in {@link #readFloatsChecked}, so no array of the whole tensor is made.
+     */
+    public void readInto(String name, FloatBuffer dest) throws CheckpointException {
+        TensorEntry e = entry(name);
+        long count = e.elementCount();
+        if (count > dest.remaining()) {
+            throw CheckpointException.forTensor(path, name, count + " values but only " + dest.remaining() + " places");
+        }
+        int base = dest.position();
+        int slices = (int) ((count + SLICE_ELEMENTS - 1) / SLICE_ELEMENTS);
+        int parts = Math.max(1, Math.min(slices, Runtime.getRuntime().availableProcessors()));
+        try {
+            IntStream.range(0, parts).parallel().forEach(p -> {
+                long from = (long) slices * p / parts * SLICE_ELEMENTS;
+                long to = Math.min(count, (long) slices * (p + 1) / parts * SLICE_ELEMENTS);
+                try {
+                    widenInto(e, from, to, dest, base);
+                } catch (CheckpointException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        } catch (UncheckedIOException ex) {
+            throw (CheckpointException) ex.getCause();
+        }
+        dest.position(base + (int) count);
+    }
+
+    /** Elements [from, to) of {@code e}, widened, at {@code dest[base + from]} on. */
+    private void widenInto(TensorEntry e, long from, long to, FloatBuffer dest, int base) throws CheckpointException {
+        int bytes = e.dtype().bytes();
+        int perBlock = (int) Math.max(1, Math.min(BLOCK_BYTES / bytes, to - from));
+        ByteBuffer block = readBuffer(perBlock * bytes);
+        short[] halves = FloatWidening.halfBlock(perBlock);
+        float[] widened = new float[perBlock]; // [block]
+        for (long at = from; at < to; at += perBlock) {
+            int n = (int) Math.min(perBlock, to - at);
+            block.clear().limit(n * bytes);
+            readFully(e, block, at);
+            block.flip();
+            FloatWidening.widen(e.dtype(), block, n, widened, 0, FloatWidening.NO_LIMIT, halves);
+            dest.put(base + (int) at, widened, 0, n);
+        }
     }
 
     /** Reads and widens slices [first, end) of {@code e} into {@code out}, flagging those beyond {@code limit}. */

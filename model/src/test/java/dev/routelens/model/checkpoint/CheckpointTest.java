@@ -139,6 +139,24 @@ class CheckpointTest {
     }
 
     @Test
+    void readIntoWidensAsReadFloatsDoesInEveryDtype() throws IOException {
+        Path dir = model();
+        writeSharded(dir); // F32 and BF16 shards
+        try (Checkpoint c = Checkpoint.open(dir)) {
+            for (String name : c.names()) {
+                float[] want = c.readFloats(name);
+                java.nio.FloatBuffer dest = java.nio.FloatBuffer.allocate(want.length + 3);
+                dest.position(2);
+                c.readInto(name, dest);
+                assertEquals(2 + want.length, dest.position(), name);
+                float[] got = new float[want.length];
+                dest.get(2, got);
+                assertArrayEquals(want, got, name);
+            }
+        }
+    }
+
+    @Test
     void shardedCheckpointStreamsLayerByLayerAsInMemory() throws IOException {
         Path dir = model();
         writeSharded(dir);
