@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates model/nano/ from nothing but this repository and Debian's sentencepiece:
 #   1. the tokenizer (scripts/build-nano-tokenizer.sh; bit-identical on rerun),
-#   2. seeded random BF16 weights (NanoModel; bit-identical on rerun), the starting point of
+#   2. seeded random BF16 weights (NanoModel; bit-identical on rerun with the same RandomWeights;
+#      the committed model started from its earlier generator, see model/nano/TRAINING.md), the start of
 #   3. training, when --train is given (./routelens train with train/nano-train.json; see
 #      model/nano/TRAINING.md for the exact command, its wall time and its figures).
 # Usage: scripts/build-nano.sh [--train]
@@ -10,7 +11,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/build-nano-tokenizer.sh
 mvn -B -q -DskipTests -pl model -am package
-mvn -B -q -pl model dependency:build-classpath -Dmdep.outputFile=model/target/classpath.txt
+mvn -B -q -pl model dependency:build-classpath -Dmdep.outputFile="$root/model/target/classpath.txt"
 java -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.nano.NanoModel out/nano-random 4096 20240927
 cp model/nano/tokenizer.model model/nano/routelens_tokenizer.json out/nano-random/
 sha256sum out/nano-random/model.safetensors model/nano/tokenizer.model

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.routelens.model.ForwardingStreamControl;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
@@ -44,27 +45,7 @@ final class StreamBench {
         double shaped = matmulRate(model, (int) Math.min(tokens, 2048), c.hiddenSize(), 2 * c.intermediateSize());
         List<LayerTiming> timings = new ArrayList<>();
         StreamProgress user = loaded.streaming();
-        StreamControl timed = new StreamControl() {
-            @Override
-            public long memoryBudget() {
-                return user.memoryBudget();
-            }
-
-            @Override
-            public boolean prefetch() {
-                return user.prefetch();
-            }
-
-            @Override
-            public void groupStarted(int group, int groups, int[] batches) {
-                user.groupStarted(group, groups, batches);
-            }
-
-            @Override
-            public void batchDone(int layer, int batch, int count) {
-                user.batchDone(layer, batch, count);
-            }
-
+        StreamControl timed = new ForwardingStreamControl(user) {
             @Override
             public void layerDone(LayerTiming t, Supplier<StreamState> state) {
                 timings.add(t);

@@ -114,6 +114,7 @@ final class LayerMajorSweep {
                     Files.deleteIfExists(cacheFile(cache, l, k));
                 }
             }
+            deleteTree(cache); // every layer done: the cache is empty and no resume needs it
         } finally {
             if (checkpoint == null) {
                 deleteTree(cache);

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.ForwardingStreamControl;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.StreamControl;
@@ -78,17 +79,7 @@ final class StreamedRouting {
         List<LayerTiming> timings = new ArrayList<>();
         int[] resumedLayers = {0};
         long[] units = {0};
-        StreamControl control = new StreamControl() {
-            @Override
-            public long memoryBudget() {
-                return user.memoryBudget();
-            }
-
-            @Override
-            public boolean prefetch() {
-                return user.prefetch();
-            }
-
+        StreamControl control = new ForwardingStreamControl(user) {
             @Override
             public StreamState resume() throws IOException {
                 if (stateFile == null) {
@@ -109,11 +100,6 @@ final class StreamedRouting {
                     progress.accept(units[0]);
                 }
                 return s;
-            }
-
-            @Override
-            public void groupStarted(int group, int count, int[] members) {
-                user.groupStarted(group, count, members);
             }
 
             @Override

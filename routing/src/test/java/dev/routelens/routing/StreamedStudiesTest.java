@@ -171,6 +171,7 @@ class StreamedStudiesTest {
         for (int i = 0; i < want.results().size(); i++) {
             assertSameResult(got.results().get(i), resumed.results().get(i), "resumed sweep " + i);
         }
+        assertTrue(!Files.exists(dir.resolve("sweep.state.resid")), "the finished sweep's resid.mid cache is gone");
     }
 
     static void assertSameResult(AblationResult want, AblationResult got, String label) {
