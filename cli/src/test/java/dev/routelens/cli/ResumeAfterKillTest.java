@@ -20,13 +20,9 @@ class ResumeAfterKillTest {
     @Test
     void resumedRunEqualsUninterruptedRun(@TempDir Path dir) throws Exception {
         Path killed = dir.resolve("killed");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
-                "-Droutelens.home=" + System.getProperty("routelens.home"), "dev.routelens.cli.Main", "figure1",
-                "--out", killed.toString()));
+        List<String> cmd = new ArrayList<>(List.of("figure1", "--out", killed.toString()));
         cmd.addAll(List.of(ARGS));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = ChildCli.start(dir.resolve("child.log"), cmd);
         Path checkpoint = killed.resolve(".checkpoint").resolve("routing.jsonl");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && child.isAlive()) {

@@ -146,13 +146,9 @@ class StreamedCommandsTest {
     void aStreamedFigure1KilledMidRunResumesByteIdentical(@TempDir Path dir) throws Exception {
         String[] args = {"--per-class", "4", "--batch-docs", "1", "--iterations", "250", "--seed", "3", "--stream"};
         Path killed = dir.resolve("killed");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
-                "-Droutelens.home=" + System.getProperty("routelens.home"), "dev.routelens.cli.Main", "figure1",
-                "--out", killed.toString()));
+        List<String> cmd = new ArrayList<>(List.of("figure1", "--out", killed.toString()));
         cmd.addAll(List.of(args));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = ChildCli.start(dir.resolve("child.log"), cmd);
         Path state = killed.resolve(".checkpoint").resolve("routing.jsonl.stream");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (System.nanoTime() < deadline && child.isAlive() && !Files.exists(state)) {

@@ -1,0 +1,21 @@
+package dev.routelens.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The CLI in a child JVM with this test's classpath, so a test can kill it with SIGKILL part-way. */
+final class ChildCli {
+    private ChildCli() {
+    }
+
+    /** Starts {@code routelens ARGS...}; stdout and stderr go to {@code log}. */
+    static Process start(Path log, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
+                "-Droutelens.home=" + System.getProperty("routelens.home"), "dev.routelens.cli.Main"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
