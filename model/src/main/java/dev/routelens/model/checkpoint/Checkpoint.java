@@ -177,9 +177,9 @@ public final class Checkpoint implements AutoCloseable {
         return owner(name).readFloats(name);
     }
 
-    /** Maps {@code name}'s raw little-endian bytes read-only (tensors up to 2 GiB). */
-    public java.nio.ByteBuffer map(String name) throws CheckpointException {
-        return owner(name).map(name);
+    /** Checks every value of {@code name} without keeping them; see {@link SafetensorsFile#scan}. */
+    public void scan(String name, boolean refuseF16Overflow) throws CheckpointException {
+        owner(name).scan(name, refuseF16Overflow);
     }
 
     /**

@@ -308,23 +308,7 @@ public final class SafetensorsFile implements AutoCloseable {
         int limit = check ? FloatWidening.magnitudeLimit(e.dtype(), refuseF16Overflow) : FloatWidening.NO_LIMIT;
         int slices = (int) ((count + sliceElements - 1) / sliceElements);
         boolean[] flagged = new boolean[slices]; // [slices]: a value beyond the limit inside
-        int parts = Math.min(slices, Runtime.getRuntime().availableProcessors());
-        if (parts == 1) {
-            readSlices(e, 0, slices, sliceElements, blockBytes, out, limit, flagged);
-        } else if (parts > 1) {
-            try {
-                IntStream.range(0, parts).parallel().forEach(p -> {
-                    try {
-                        readSlices(e, (int) ((long) slices * p / parts), (int) ((long) slices * (p + 1) / parts),
-                                sliceElements, blockBytes, out, limit, flagged);
-                    } catch (CheckpointException ex) {
-                        throw new UncheckedIOException(ex);
-                    }
-                });
-            } catch (UncheckedIOException ex) {
-                throw (CheckpointException) ex.getCause();
-            }
-        }
+        inParts(slices, (first, end) -> readSlices(e, first, end, sliceElements, blockBytes, out, limit, flagged));
         int firstOverflow = -1;
         for (int s = 0; s < slices; s++) {
             if (flagged[s]) {
@@ -358,13 +342,60 @@ public final class SafetensorsFile implements AutoCloseable {
         }
         int base = dest.position();
         int slices = (int) ((count + SLICE_ELEMENTS - 1) / SLICE_ELEMENTS);
+        inParts(slices, (first, end) -> widenInto(e, (long) first * SLICE_ELEMENTS,
+                Math.min(count, (long) end * SLICE_ELEMENTS), dest, base));
+        dest.position(base + (int) count);
+    }
+
+    /**
+     * Refuses {@code name} exactly as {@link #readFloatsChecked} would (same limits, same messages, a
+     * non-finite value before any F16 overflow), reading block by block and keeping no values: the scan
+     * a streamed run makes of every tensor before its first layer.
+     */
+    public void scan(String name, boolean refuseF16Overflow) throws CheckpointException {
+        TensorEntry e = entry(name);
+        long count = e.elementCount();
+        int bytes = e.dtype().bytes();
+        int limit = FloatWidening.magnitudeLimit(e.dtype(), refuseF16Overflow);
+        int perBlock = (int) Math.max(1, Math.min(BLOCK_BYTES / bytes, count));
+        ByteBuffer block = readBuffer(perBlock * bytes);
+        short[] halves = FloatWidening.halfBlock(perBlock);
+        float[] widened = new float[perBlock]; // [block]
+        long firstOverflow = -1;
+        float overflowValue = 0;
+        for (long at = 0; at < count; at += perBlock) {
+            int n = (int) Math.min(perBlock, count - at);
+            block.clear().limit(n * bytes);
+            readFully(e, block, at);
+            block.flip();
+            if (FloatWidening.widen(e.dtype(), block, n, widened, 0, limit, halves)) {
+                int bad = firstNonFinite(widened, 0, n);
+                if (bad >= 0) {
+                    throw nonFinite(path, name, widened[bad], at + bad);
+                }
+                int over = refuseF16Overflow && firstOverflow < 0 ? firstBeyondF16(widened, 0, n) : -1;
+                if (over >= 0) {
+                    firstOverflow = at + over;
+                    overflowValue = widened[over];
+                }
+            }
+        }
+        if (firstOverflow >= 0) {
+            throw overflowsF16(path, name, overflowValue, firstOverflow);
+        }
+    }
+
+    /** Reads in contiguous parts of [0, slices), one per core, on the common fork-join pool. */
+    private static void inParts(int slices, SliceRange range) throws CheckpointException {
         int parts = Math.max(1, Math.min(slices, Runtime.getRuntime().availableProcessors()));
+        if (parts == 1) {
+            range.read(0, slices);
+            return;
+        }
         try {
             IntStream.range(0, parts).parallel().forEach(p -> {
-                long from = (long) slices * p / parts * SLICE_ELEMENTS;
-                long to = Math.min(count, (long) slices * (p + 1) / parts * SLICE_ELEMENTS);
                 try {
-                    widenInto(e, from, to, dest, base);
+                    range.read((int) ((long) slices * p / parts), (int) ((long) slices * (p + 1) / parts));
                 } catch (CheckpointException ex) {
                     throw new UncheckedIOException(ex);
                 }
@@ -372,7 +403,12 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (UncheckedIOException ex) {
             throw (CheckpointException) ex.getCause();
         }
-        dest.position(base + (int) count);
+    }
+
+    /** Reads slices [first, end) of a tensor. */
+    @FunctionalInterface
+    private interface SliceRange {
+        void read(int first, int end) throws CheckpointException;
     }
 
     /** Elements [from, to) of {@code e}, widened, at {@code dest[base + from]} on. */
@@ -499,11 +535,11 @@ public final class SafetensorsFile implements AutoCloseable {
         return -1;
     }
 
-    private static CheckpointException nonFinite(Path file, String name, float value, int index) {
+    private static CheckpointException nonFinite(Path file, String name, float value, long index) {
         return CheckpointException.forTensor(file, name, "non-finite weight " + value + " at index " + index);
     }
 
-    private static CheckpointException overflowsF16(Path file, String name, float value, int index) {
+    private static CheckpointException overflowsF16(Path file, String name, float value, long index) {
         return CheckpointException.forTensor(file, name, "value " + value + " at index " + index
                 + " overflows F16 (max " + (int) HalfFloats.F16_MAX + ")");
     }

@@ -230,6 +230,7 @@ class CheckedReadTest {
                         assertEquals(expected, checkedRefusal(st, name, refuseF16, split),
                                 name + " block " + split[0] + " slice " + split[1]);
                     }
+                    assertEquals(expected, scanRefusal(st, name, refuseF16), name + " scanned");
                 }
             }
         }
@@ -274,6 +275,16 @@ class CheckedReadTest {
         return shorts(s);
     }
 
+    /** The message a scan refuses {@code name} with, or null when it passes. */
+    private static String scanRefusal(SafetensorsFile st, String name, boolean refuseF16) {
+        try {
+            st.scan(name, refuseF16);
+            return null;
+        } catch (CheckpointException e) {
+            return e.getMessage();
+        }
+    }
+
     @Test
     void aNonFiniteValueAnywhereOutranksAnEarlierF16Overflow() throws IOException {
         float[] v = new float[5000];
@@ -295,6 +306,8 @@ class CheckedReadTest {
                     assertEquals(file + ": tensor '" + name + "': non-finite weight -Infinity at index 4321",
                             checkedRefusal(st, name, true, split));
                 }
+                assertEquals(file + ": tensor '" + name + "': non-finite weight -Infinity at index 4321",
+                        scanRefusal(st, name, true));
             }
         }
     }
