@@ -1,6 +1,6 @@
 package dev.routelens.cli;
 
-import dev.routelens.probe.Probe;
+import dev.routelens.model.StreamControl;
 import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationResult;
@@ -88,7 +88,7 @@ public final class AblateCommand implements Callable<Integer> {
             } else {
                 Ablation a = new Ablation(target.single.layer, target.single.expert, m, m == AblationMode.TOP_R ? r : 0);
                 a.check(config);
-                long units = 2L * (config.numLayers() + 2) * tokens.docs().stream().mapToLong(d -> d.ids().length).sum();
+                long units = 2 * StreamControl.tokenParts(config, tokens.docs().stream().mapToLong(d -> d.ids().length).sum());
                 try (Progress bar = loaded.streaming() == null ? null : new Progress("ablate", units)) {
                     if (bar != null) {
                         loaded.streaming().attach(bar, true);

@@ -8,7 +8,6 @@ import dev.routelens.embed.QualityReport;
 import dev.routelens.embed.Tsne;
 import dev.routelens.embed.TsneConfig;
 import dev.routelens.embed.TsneMethod;
-import dev.routelens.probe.Probe;
 import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.routing.ExpertChoice;
 import dev.routelens.routing.ExpertChoiceTable;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.routelens.model.InputKind;
 import dev.routelens.model.MoeConfig;
+import dev.routelens.model.StreamControl;
 import dev.routelens.probe.ActivationCache;
 import dev.routelens.probe.Hook;
 import dev.routelens.probe.HookPoints;
@@ -79,7 +80,7 @@ public final class ProbeCommand implements Callable<Integer> {
             Probe probe = loaded.probe();
             ActivationCache cache;
             try (Progress bar = loaded.streaming() == null ? null
-                    : new Progress("probe", (long) ids.length * (c.numLayers() + 2))) {
+                    : new Progress("probe", StreamControl.tokenParts(c, ids.length))) {
                 if (bar != null) {
                     loaded.streaming().attach(bar, true);
                 }

@@ -1,6 +1,5 @@
 package dev.routelens.cli;
 
-import dev.routelens.probe.Probe;
 import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.routing.LayerClassMetrics;
 import dev.routelens.routing.RoutingMetrics;

@@ -53,7 +53,7 @@ final class StreamBench {
             }
         };
         long start = System.nanoTime();
-        try (Progress bar = new Progress("bench --stream", tokens * (c.numLayers() + 2))) {
+        try (Progress bar = new Progress("bench --stream", StreamControl.tokenParts(c, tokens))) {
             user.attach(bar, true);
             new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of("layers.*.moe.gate"), Map.of(), true);
         }

@@ -24,6 +24,7 @@ final class StreamProgress implements StreamControl {
     private boolean countsTokens;
     private long units;
     private boolean groupsNoted;
+    private int groups = 1;
 
     StreamProgress(long budget, boolean loadAhead, int layers) {
         this.budget = budget;
@@ -77,8 +78,6 @@ final class StreamProgress implements StreamControl {
         int next = timing.layer() + 1;
         message(timing.group(), -1, next < layers ? "layer " + (next + 1) + "/" + layers : "LM head");
     }
-
-    private int groups = 1;
 
     private void message(int group, int count, String part) {
         if (count > 0) {

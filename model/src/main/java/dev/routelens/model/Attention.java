@@ -1,10 +1,8 @@
 package dev.routelens.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Causal multi-head self-attention with grouped KV heads and RoPE, on packed tokens.

@@ -35,22 +35,20 @@ final class LayerMajorPass {
     private final MoeConfig config;
     private final Precision precision;
     private final NDManager manager;
-    private final WeightSource weights;
     private final RotaryEmbedding rope;
     private final ExpertDispatch dispatch;
     private final MoeTransformer model;
     private final ModelParts parts;
 
-    LayerMajorPass(MoeConfig config, Precision precision, NDManager manager, WeightSource weights,
+    LayerMajorPass(MoeConfig config, Precision precision, NDManager manager, ModelParts parts,
                    RotaryEmbedding rope, ExpertDispatch dispatch, MoeTransformer model) {
         this.config = config;
         this.precision = precision;
         this.manager = manager;
-        this.weights = weights;
         this.rope = rope;
         this.dispatch = dispatch;
         this.model = model;
-        this.parts = new ModelParts(config, weights, precision.dataType());
+        this.parts = parts;
     }
 
     /**
@@ -65,9 +63,7 @@ final class LayerMajorPass {
         int firstGroup = 0;
         if (resume != null) {
             firstGroup = resume.group();
-            for (int b = 0; b < results.length; b++) {
-                results[b] = resume.finished()[b];
-            }
+            System.arraycopy(resume.finished(), 0, results, 0, results.length);
         }
         ExecutorService loader = control.prefetch() ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "routelens-layer-loader");
@@ -254,7 +250,6 @@ final class LayerMajorPass {
         }
         long loadStart = System.nanoTime();
         try (NDManager hm = gm.newSubManager()) {
-            DataType dt = precision.dataType();
             NDArray table = config.tieWordEmbeddings() ? parts.embedding(hm) : null;         // [V, H]
             RmsNorm norm = parts.finalNorm(hm);
             NDArray lmHead = parts.head(hm, table);                                           // [H, V]

@@ -20,7 +20,8 @@ import java.nio.FloatBuffer;
  * view ({@code x W^T}, as nn.Linear does), so no strided transposed copy is ever made. Blocks reach
  * torch through one reused direct staging buffer (DJL wraps a direct buffer without copying; a Java array
  * would get a fresh direct buffer per tensor that lingers until garbage collection), then one contiguous
- * copy into torch's memory in the compute dtype. Builds are serialised: one staging buffer per instance.
+ * copy into torch's memory in the compute dtype. Builds are serialised: one staging buffer per instance,
+ * and a streamed model keeps one instance for all its runs.
  *
  * <p>Letters: V vocabulary, H hidden, E experts, F expert width, q = heads x head width,
  * kv = KV heads x head width.

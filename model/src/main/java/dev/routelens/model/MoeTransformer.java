@@ -32,13 +32,13 @@ public final class MoeTransformer implements AutoCloseable {
     private final NDArray head;          // [H, V]; null when streamed
     private final RotaryEmbedding rope;
     private final String origin;
-    private final WeightSource streamSource; // non-null when streamed
+    private final ModelParts streamParts;    // non-null when streamed: builds each part as a run needs it
     private final AutoCloseable sourceOwner; // closed with the model (an open checkpoint), or null
     private volatile ExpertDispatch dispatch = ExpertDispatch.fromSystemProperty();
 
     private MoeTransformer(MoeConfig config, Device device, Precision precision, NDManager manager, NDArray embed,
                            DecoderLayer[] layers, RmsNorm finalNorm, NDArray head, RotaryEmbedding rope, String origin,
-                           WeightSource streamSource, AutoCloseable sourceOwner) {
+                           ModelParts streamParts, AutoCloseable sourceOwner) {
         this.config = config;
         this.device = device;
         this.precision = precision;
@@ -49,7 +49,7 @@ public final class MoeTransformer implements AutoCloseable {
         this.head = head;
         this.rope = rope;
         this.origin = origin;
-        this.streamSource = streamSource;
+        this.streamParts = streamParts;
         this.sourceOwner = sourceOwner;
     }
 
@@ -88,7 +88,7 @@ public final class MoeTransformer implements AutoCloseable {
             RotaryEmbedding rope = new RotaryEmbedding(manager, c.headDim(), c.maxPositions(), c.ropeTheta(),
                     precision.dataType());
             return new MoeTransformer(c, device, precision, manager, null, null, null, null, rope,
-                    weights.describe(), weights, owner);
+                    weights.describe(), new ModelParts(c, weights, precision.dataType()), owner);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -97,7 +97,7 @@ public final class MoeTransformer implements AutoCloseable {
 
     /** Whether weights are built layer by layer as runs need them. */
     public boolean isStreamed() {
-        return streamSource != null;
+        return streamParts != null;
     }
 
     public MoeConfig config() {
@@ -136,10 +136,10 @@ public final class MoeTransformer implements AutoCloseable {
      * {@code logits}, the final norm and LM head are skipped.
      */
     public ForwardResult forward(TokenBatch batch, ForwardHooks hooks, boolean nll) {
-        checkIds(batch);
         if (isStreamed()) {
             return forwardAll(List.of(batch), List.of(hooks), nll, StreamControl.NONE)[0];
         }
+        checkIds(batch);
         try (NDManager fm = manager.newSubManager()) {
             NDArray ids = fm.create(batch.packedIds());                                  // [N]
             NDArray x = embed.get(fm, new NDIndex("{}", ids));                           // [N, H]
@@ -168,11 +168,8 @@ public final class MoeTransformer implements AutoCloseable {
             throw new IllegalArgumentException("cannot resume at " + at.hookName() + ": the model has "
                     + config.numLayers() + " layers");
         }
+        checkResidual(at, residual, batch);
         long n = batch.tokenCount();
-        if (residual.length != n * config.hiddenSize()) {
-            throw new IllegalArgumentException("residual for " + at.hookName() + " has " + residual.length
-                    + " values, expected " + n + " x " + config.hiddenSize());
-        }
         if (isStreamed()) {
             return pass().run(List.of(batch), List.of(hooks), nll, StreamControl.NONE, at, List.of(residual))[0];
         }
@@ -200,8 +197,8 @@ public final class MoeTransformer implements AutoCloseable {
         if (hooks.size() != batches.size()) {
             throw new IllegalArgumentException(batches.size() + " batches but " + hooks.size() + " hook sets");
         }
-        batches.forEach(this::checkIds);
         if (isStreamed()) {
+            batches.forEach(this::checkIds);
             return pass().run(batches, hooks, nll, control, null, null);
         }
         ForwardResult[] results = new ForwardResult[batches.size()];
@@ -233,17 +230,13 @@ public final class MoeTransformer implements AutoCloseable {
         }
         for (int b = 0; b < batches.size(); b++) {
             checkIds(batches.get(b));
-            long n = batches.get(b).tokenCount();
-            if (residuals.get(b).length != n * config.hiddenSize()) {
-                throw new IllegalArgumentException("residual " + b + " for " + at.hookName() + " has "
-                        + residuals.get(b).length + " values, expected " + n + " x " + config.hiddenSize());
-            }
+            checkResidual(at, residuals.get(b), batches.get(b));
         }
         return pass().run(batches, hooks, nll, control, at, residuals);
     }
 
     private LayerMajorPass pass() {
-        return new LayerMajorPass(config, precision, manager, streamSource, rope, dispatch, this);
+        return new LayerMajorPass(config, precision, manager, streamParts, rope, dispatch, this);
     }
 
     private ForwardResult run(NDManager fm, int from, NDArray x, TokenBatch batch, ForwardHooks hooks, boolean nll) {
@@ -356,7 +349,16 @@ public final class MoeTransformer implements AutoCloseable {
         }
     }
 
-    void checkIds(TokenBatch batch) {
+    /** Refuses a resume residual whose length is not the batch's N x H. */
+    private void checkResidual(ResumePoint at, float[] residual, TokenBatch batch) {
+        long n = batch.tokenCount();
+        if (residual.length != n * config.hiddenSize()) {
+            throw new IllegalArgumentException("residual for " + at.hookName() + " has " + residual.length
+                    + " values, expected " + n + " x " + config.hiddenSize());
+        }
+    }
+
+    private void checkIds(TokenBatch batch) {
         int v = config.vocabSize();
         for (int b = 0; b < batch.size(); b++) {
             int[] d = batch.docs().get(b);

@@ -33,6 +33,14 @@ public interface StreamControl {
     default void groupStarted(int group, int groups, int[] batches) {
     }
 
+    /**
+     * What {@link #batchDone}'s token counts add up to over one pass of {@code tokens} tokens: each token
+     * once for the embedding, each layer and the head. Progress bars count to it.
+     */
+    static long tokenParts(MoeConfig config, long tokens) {
+        return tokens * (config.numLayers() + 2L);
+    }
+
     /** Layer {@code layer} (-1 for the embedding, L for the LM head) finished batch {@code batch}. */
     default void batchDone(int layer, int batch, int tokens) {
     }

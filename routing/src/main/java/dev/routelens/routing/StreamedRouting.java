@@ -11,12 +11,9 @@ import dev.routelens.model.io.StreamCheckpoint;
 import dev.routelens.probe.BatchPlan;
 import dev.routelens.probe.Hook;
 import dev.routelens.probe.Probe;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -154,7 +151,7 @@ final class StreamedRouting {
         for (RoutingPass.Item it : items) {
             tokens += it.ids().length;
         }
-        return tokens * (config.numLayers() + 2L);
+        return StreamControl.tokenParts(config, tokens);
     }
 
     private static String fingerprint(String inputs, BatchPlan plan, List<int[]> groups) {
@@ -173,50 +170,68 @@ final class StreamedRouting {
         }
     }
 
-    /** Every item's captured layers, a contiguous prefix each: count, then per item layers, t, values. */
-    private static byte[] encode(float[][][][] gates) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(gates.length);
+    /**
+     * Every item's captured layers, a contiguous prefix each: count, then per item layers, t, values;
+     * into one buffer of the exact size (a growing stream showed up as this run's Java hot spot).
+     */
+    private static byte[] encode(float[][][][] gates) {
+        long size = 4;
         for (float[][][] item : gates) {
-            int present = 0;
-            while (present < item.length && item[present] != null) {
-                present++;
+            size += 4;
+            for (int l = 0; l < present(item); l++) {
+                size += 4 + 4L * item[l].length * (item[l].length == 0 ? 0 : item[l][0].length);
             }
-            out.writeInt(present);
+        }
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size));
+        out.putInt(gates.length);
+        for (float[][][] item : gates) {
+            int present = present(item);
+            out.putInt(present);
             for (int l = 0; l < present; l++) {
-                out.writeInt(item[l].length);
+                out.putInt(item[l].length);
                 for (float[] row : item[l]) {
                     for (float v : row) {
-                        out.writeFloat(v);
+                        out.putFloat(v);
                     }
                 }
             }
         }
-        out.flush();
-        return bytes.toByteArray();
+        return out.array();
+    }
+
+    /** Layers captured so far for one chunk: the length of its non-null prefix. */
+    private static int present(float[][][] item) {
+        int present = 0;
+        while (present < item.length && item[present] != null) {
+            present++;
+        }
+        return present;
     }
 
     private void restore(byte[] extra, float[][][][] gates, Path file) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(extra));
-        if (in.readInt() != gates.length) {
-            throw new IOException(file + ": stream checkpoint holds another number of chunks; remove it to start afresh");
-        }
-        int experts = config.numExperts();
-        for (float[][][] item : gates) {
-            int present = in.readInt();
-            if (present < 0 || present > item.length) {
-                throw new IOException(file + ": stream checkpoint is damaged (" + present + " layers of gate logits)");
+        ByteBuffer in = ByteBuffer.wrap(extra);
+        try {
+            if (in.getInt() != gates.length) {
+                throw new IOException(file + ": stream checkpoint holds another number of chunks; remove it to start afresh");
             }
-            for (int l = 0; l < present; l++) {
-                float[][] rows = new float[in.readInt()][experts];
-                for (float[] row : rows) {
-                    for (int e = 0; e < experts; e++) {
-                        row[e] = in.readFloat();
-                    }
+            int experts = config.numExperts();
+            for (float[][][] item : gates) {
+                int present = in.getInt();
+                if (present < 0 || present > item.length) {
+                    throw new IOException(file + ": stream checkpoint is damaged (" + present + " layers of gate logits)");
                 }
-                item[l] = rows;
+                for (int l = 0; l < present; l++) {
+                    float[][] rows = new float[in.getInt()][experts];
+                    for (float[] row : rows) {
+                        for (int e = 0; e < experts; e++) {
+                            row[e] = in.getFloat();
+                        }
+                    }
+                    item[l] = rows;
+                }
             }
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IOException(file + ": stream checkpoint is damaged (gate logits cut short)", e);
         }
     }
 }
