@@ -168,7 +168,7 @@ public final class MoeTransformer implements AutoCloseable {
             throw new IllegalArgumentException("cannot resume at " + at.hookName() + ": the model has "
                     + config.numLayers() + " layers");
         }
-        checkResidual(at, residual, batch);
+        checkResidual("residual", at, residual, batch);
         long n = batch.tokenCount();
         if (isStreamed()) {
             return pass().run(List.of(batch), List.of(hooks), nll, StreamControl.NONE, at, List.of(residual))[0];
@@ -230,7 +230,7 @@ public final class MoeTransformer implements AutoCloseable {
         }
         for (int b = 0; b < batches.size(); b++) {
             checkIds(batches.get(b));
-            checkResidual(at, residuals.get(b), batches.get(b));
+            checkResidual("residual " + b, at, residuals.get(b), batches.get(b));
         }
         return pass().run(batches, hooks, nll, control, at, residuals);
     }
@@ -349,11 +349,11 @@ public final class MoeTransformer implements AutoCloseable {
         }
     }
 
-    /** Refuses a resume residual whose length is not the batch's N x H. */
-    private void checkResidual(ResumePoint at, float[] residual, TokenBatch batch) {
+    /** Refuses a resume residual ({@code what}, for the message) whose length is not the batch's N x H. */
+    private void checkResidual(String what, ResumePoint at, float[] residual, TokenBatch batch) {
         long n = batch.tokenCount();
         if (residual.length != n * config.hiddenSize()) {
-            throw new IllegalArgumentException("residual for " + at.hookName() + " has " + residual.length
+            throw new IllegalArgumentException(what + " for " + at.hookName() + " has " + residual.length
                     + " values, expected " + n + " x " + config.hiddenSize());
         }
     }
