@@ -1,35 +1,54 @@
 package dev.routelens.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One Mixtral decoder layer: {@code h = x + attn(norm1(x))}, then {@code y = h + moe(norm2(h))}.
- * All tensors are packed [N, H].
+ * One decoder layer: {@code h = x + attn(norm1(x))}, then {@code y = h + ffn(norm2(h))}, where the feed-forward
+ * part is an MoE block ({@code moe}) or, in a family's dense layers, an MLP ({@code mlp}). All tensors are
+ * packed [N, H]. Hook sites, in order: {@code resid.pre}, {@code attn.out}, {@code resid.mid},
+ * {@code moe.in} (or {@code mlp.in}), the feed-forward part's own sites, {@code resid.post}.
  */
 public final class DecoderLayer {
     private final int index;
     private final RmsNorm inputNorm;
     private final Attention attention;
     private final RmsNorm postAttentionNorm;
-    private final SparseMoe moe;
+    private final FeedForward ffn;
     private final String residPre;
     private final String attnOut;
     private final String residMid;
-    private final String moeIn;
+    private final String ffnIn;
     private final String residPost;
 
-    public DecoderLayer(int index, RmsNorm inputNorm, Attention attention, RmsNorm postAttentionNorm, SparseMoe moe) {
+    DecoderLayer(int index, RmsNorm inputNorm, Attention attention, RmsNorm postAttentionNorm, FeedForward ffn) {
         this.index = index;
         this.inputNorm = inputNorm;
         this.attention = attention;
         this.postAttentionNorm = postAttentionNorm;
-        this.moe = moe;
+        this.ffn = ffn;
         String p = "layers." + index + ".";
         this.residPre = p + "resid.pre";
         this.attnOut = p + "attn.out";
         this.residMid = p + "resid.mid";
-        this.moeIn = p + "moe.in";
+        this.ffnIn = p + ffn.name() + ".in";
         this.residPost = p + "resid.post";
+    }
+
+    /** Every hook site of layer {@code index} of a {@code c} model, in forward order. */
+    static List<String> hookNames(int index, MoeConfig c) {
+        String p = "layers." + index + ".";
+        List<String> names = new ArrayList<>(List.of(p + "resid.pre", p + "attn.out", p + "resid.mid"));
+        if (c.isMoeLayer(index)) {
+            names.add(p + "moe.in");
+            names.addAll(SparseMoe.hookNames(index, c));
+        } else {
+            names.add(p + "mlp.in");
+            names.addAll(DenseMlp.hookNames(index));
+        }
+        names.add(p + "resid.post");
+        return names;
     }
 
     /** x [N, H] -> [N, H]. Closes x once it is no longer needed. */
@@ -51,15 +70,18 @@ public final class DecoderLayer {
         return mid;
     }
 
-    /** The MoE half, from the {@code resid.mid} site on: mid [N, H] -> mid + moe(norm2(mid)) [N, H]. Closes mid. */
+    /**
+     * The feed-forward half, from the {@code resid.mid} site on: mid [N, H] -> mid + ffn(norm2(mid)) [N, H].
+     * Closes mid.
+     */
     public NDArray forwardMoe(NDArray mid, BatchLayout layout, ForwardHooks hooks, ExpertDispatch dispatch) {
         var batch = layout.batch();
         mid = ForwardHooks.visit(hooks, residMid, index, batch, null, mid);                // [N, H]
-        NDArray moeInput = ForwardHooks.visit(hooks, moeIn, index, batch, null, postAttentionNorm.forward(mid)); // [N, H]
-        NDArray moeOut = moe.forward(moeInput, index, batch, hooks, dispatch);             // [N, H]
-        moeInput.close();
-        NDArray out = ForwardHooks.visit(hooks, residPost, index, batch, null, mid.add(moeOut)); // [N, H]
-        moeOut.close();
+        NDArray ffnInput = ForwardHooks.visit(hooks, ffnIn, index, batch, null, postAttentionNorm.forward(mid)); // [N, H]
+        NDArray ffnOut = ffn.forward(ffnInput, index, batch, hooks, dispatch);             // [N, H]
+        ffnInput.close();
+        NDArray out = ForwardHooks.visit(hooks, residPost, index, batch, null, mid.add(ffnOut)); // [N, H]
+        ffnOut.close();
         mid.close();
         return out;
     }

@@ -4,12 +4,11 @@ import ai.djl.Device;
 import dev.routelens.model.checkpoint.Checkpoint;
 import dev.routelens.model.checkpoint.CheckpointWeights;
 import dev.routelens.model.checkpoint.FiniteScan;
-import dev.routelens.model.checkpoint.MixtralNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Loads a Mixtral-layout HF checkpoint directory, validating it fully before any weight is used. */
+/** Loads an HF checkpoint directory of any supported family, validating it fully before any weight is used. */
 public final class ModelLoader {
     private ModelLoader() {
     }
@@ -20,9 +19,9 @@ public final class ModelLoader {
      */
     public static MoeTransformer load(Path dir, Device device, Precision precision) throws IOException {
         try (Checkpoint checkpoint = Checkpoint.open(dir)) {
-            checkpoint.validateMixtral();
+            checkpoint.validate();
             boolean f16 = precision == Precision.F16;
-            FiniteScan.check(checkpoint, List.copyOf(MixtralNames.expectedShapes(checkpoint.config()).keySet()), f16);
+            FiniteScan.check(checkpoint, List.copyOf(checkpoint.expectedShapes().keySet()), f16);
             return MoeTransformer.create(checkpoint.config(), new CheckpointWeights(checkpoint, f16, true), device,
                     precision);
         }
@@ -36,9 +35,9 @@ public final class ModelLoader {
     public static MoeTransformer loadStreamed(Path dir, Device device, Precision precision) throws IOException {
         Checkpoint checkpoint = Checkpoint.open(dir);
         try {
-            checkpoint.validateMixtral();
+            checkpoint.validate();
             boolean f16 = precision == Precision.F16;
-            FiniteScan.check(checkpoint, List.copyOf(MixtralNames.expectedShapes(checkpoint.config()).keySet()), f16);
+            FiniteScan.check(checkpoint, List.copyOf(checkpoint.expectedShapes().keySet()), f16);
             return MoeTransformer.streamed(checkpoint.config(), new CheckpointWeights(checkpoint, f16, true),
                     checkpoint, device, precision);
         } catch (IOException | RuntimeException | Error e) {

@@ -3,32 +3,37 @@ package dev.routelens.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.family.ModelFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
- * The dimensions of a Mixtral-layout mixture-of-experts decoder, as in an HF {@code config.json}.
+ * The dimensions of a mixture-of-experts decoder, as in an HF {@code config.json}, for any supported family
+ * ({@link ModelFamily}): Mixtral and SciDFM, OLMoE, Qwen2-MoE, Qwen3-MoE. What a family adds to the
+ * Mixtral layer lives in {@link #arch()}.
  *
- * <p>Immutable and self-validating: every size is positive and consistent (heads divide the hidden
- * size, KV heads divide heads, top-k is at most the expert count). Derived sizes are computed once.
+ * <p>Immutable and self-validating: every size is positive and consistent (KV heads divide heads, top-k
+ * is at most the expert count, at least one layer has a router). Derived sizes are computed once.
  *
- * @param modelType {@code SciDFM} or {@code mixtral} (any case)
+ * @param modelType a supported {@code model_type}: {@code SciDFM}, {@code mixtral}, {@code olmoe},
+ *     {@code qwen2_moe} or {@code qwen3_moe}
  * @param vocabSize V
  * @param hiddenSize H
- * @param numLayers L
+ * @param numLayers L, all decoder layers, dense ones included
  * @param numHeads query heads
  * @param numKvHeads key/value heads (grouped-query attention when fewer than {@code numHeads})
- * @param intermediateSize F, the SwiGLU width of one expert
- * @param numExperts E
+ * @param intermediateSize F, the SwiGLU width of one routed expert
+ * @param numExperts E, routed experts per MoE layer
  * @param topK k, experts chosen per token
  * @param rmsNormEps RMSNorm epsilon
  * @param ropeTheta RoPE base
  * @param maxPositions context length
  * @param tieWordEmbeddings whether the LM head reuses the embedding
- * @param bosId beginning-of-sequence token id
- * @param eosId end-of-sequence token id
+ * @param bosId beginning-of-sequence token id, -1 when the config names none
+ * @param eosId end-of-sequence token id, -1 when the config names none
+ * @param arch the family's extras: head width, router renormalisation, shared expert, dense layers,
+ *     q/k norms, biases, clipping
  */
 public record MoeConfig(
         String modelType,
@@ -45,30 +50,24 @@ public record MoeConfig(
         int maxPositions,
         boolean tieWordEmbeddings,
         int bosId,
-        int eosId) {
+        int eosId,
+        Architecture arch) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public MoeConfig {
-        if (modelType == null
-                || !(modelType.equalsIgnoreCase("scidfm") || modelType.equalsIgnoreCase("mixtral"))) {
-            throw new IllegalArgumentException("model_type must be SciDFM or mixtral, got '" + modelType + "'");
-        }
+        ModelFamily.of(modelType); // refuses unknown and unsupported families by name
         positive("vocab_size", vocabSize);
         positive("hidden_size", hiddenSize);
         positive("num_hidden_layers", numLayers);
         positive("num_attention_heads", numHeads);
         positive("num_key_value_heads", numKvHeads);
         positive("intermediate_size", intermediateSize);
-        positive("num_local_experts", numExperts);
+        positive("num_experts", numExperts);
         positive("num_experts_per_tok", topK);
         positive("max_position_embeddings", maxPositions);
-        if (hiddenSize % numHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads (" + numHeads
-                    + ") does not divide hidden_size (" + hiddenSize + ")");
-        }
-        if ((hiddenSize / numHeads) % 2 != 0) {
-            throw new IllegalArgumentException("head_dim (" + hiddenSize / numHeads + ") must be even for RoPE");
+        if (arch == null) {
+            throw new IllegalArgumentException("architecture must be given");
         }
         if (numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException("num_key_value_heads (" + numKvHeads
@@ -76,7 +75,19 @@ public record MoeConfig(
         }
         if (topK > numExperts) {
             throw new IllegalArgumentException("num_experts_per_tok (" + topK
-                    + ") exceeds num_local_experts (" + numExperts + ")");
+                    + ") exceeds num_experts (" + numExperts + ")");
+        }
+        if (arch.qkNorm() == QkNorm.FULL_WIDTH && numHeads * arch.headDim() != hiddenSize) {
+            throw new IllegalArgumentException("head_dim " + arch.headDim() + " x " + numHeads
+                    + " heads differs from hidden_size " + hiddenSize + ": a full-width q/k norm needs them equal");
+        }
+        for (int layer : arch.denseLayers()) {
+            if (layer < 0 || layer >= numLayers) {
+                throw new IllegalArgumentException("dense layer " + layer + " outside [0, " + numLayers + ")");
+            }
+        }
+        if (arch.denseLayers().size() == numLayers) {
+            throw new IllegalArgumentException("every layer is dense: the model has no router to study");
         }
         if (!(rmsNormEps > 0) || !Double.isFinite(rmsNormEps)) {
             throw new IllegalArgumentException("rms_norm_eps must be positive, got " + rmsNormEps);
@@ -84,9 +95,27 @@ public record MoeConfig(
         if (!(ropeTheta > 0) || !Double.isFinite(ropeTheta)) {
             throw new IllegalArgumentException("rope_theta must be positive, got " + ropeTheta);
         }
-        if (bosId < 0 || bosId >= vocabSize || eosId < 0 || eosId >= vocabSize) {
-            throw new IllegalArgumentException("bos_token_id/eos_token_id must lie in [0, vocab_size)");
+        if (bosId < -1 || bosId >= vocabSize || eosId < -1 || eosId >= vocabSize) {
+            throw new IllegalArgumentException("bos_token_id/eos_token_id must lie in [0, vocab_size), got "
+                    + bosId + "/" + eosId);
         }
+    }
+
+    /** A plain Mixtral-layout config (Mixtral or SciDFM): head width hidden / heads, every layer MoE. */
+    public MoeConfig(String modelType, int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads,
+                     int intermediateSize, int numExperts, int topK, double rmsNormEps, double ropeTheta,
+                     int maxPositions, boolean tieWordEmbeddings, int bosId, int eosId) {
+        this(modelType, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads, intermediateSize, numExperts, topK,
+                rmsNormEps, ropeTheta, maxPositions, tieWordEmbeddings, bosId, eosId,
+                Architecture.mixtral(mixtralHeadDim(hiddenSize, numHeads)));
+    }
+
+    private static int mixtralHeadDim(int hidden, int heads) {
+        if (heads <= 0 || hidden % heads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + heads + ") does not divide hidden_size ("
+                    + hidden + ")");
+        }
+        return hidden / heads;
     }
 
     private static void positive(String key, int value) {
@@ -95,9 +124,14 @@ public record MoeConfig(
         }
     }
 
-    /** Per-head width, {@code hiddenSize / numHeads}. */
+    /** The family whose semantics this config follows. */
+    public ModelFamily family() {
+        return ModelFamily.of(modelType);
+    }
+
+    /** Per-head width D. */
     public int headDim() {
-        return hiddenSize / numHeads;
+        return arch.headDim();
     }
 
     /** Query heads per KV head. */
@@ -105,32 +139,85 @@ public record MoeConfig(
         return numHeads / numKvHeads;
     }
 
-    /** Width of the concatenated expert-choice vector E_T: layers x experts. */
+    /** Whether layer {@code layer} has a router and experts (and so the {@code moe.*} hook sites). */
+    public boolean isMoeLayer(int layer) {
+        return layer >= 0 && layer < numLayers && !arch.isDense(layer);
+    }
+
+    /** Real indices of the MoE layers, ascending: the layers E_T and every routing study cover. */
+    public int[] moeLayers() {
+        return java.util.stream.IntStream.range(0, numLayers).filter(this::isMoeLayer).toArray();
+    }
+
+    /** Width of the concatenated expert-choice vector E_T: MoE layers x experts. */
     public int expertChoiceWidth() {
-        return numLayers * numExperts;
+        return moeLayers().length * numExperts;
     }
 
     /** Parameters in the whole model (all experts counted). */
     public long parameterCount() {
         long h = hiddenSize;
         long head = tieWordEmbeddings ? 0 : (long) vocabSize * h;
-        return (long) vocabSize * h + numLayers * layerParameterCount() + h + head;
+        long layers = 0;
+        for (int i = 0; i < numLayers; i++) {
+            layers += layerParameterCount(i);
+        }
+        return (long) vocabSize * h + layers + h + head;
     }
 
-    /** Parameters of one decoder layer: attention, both norms, the router and every expert. */
+    /** Parameters of the largest decoder layer: what one streamed layer must fit. */
     public long layerParameterCount() {
+        long max = 0;
+        for (int i = 0; i < numLayers; i++) {
+            max = Math.max(max, layerParameterCount(i));
+        }
+        return max;
+    }
+
+    /** Parameters of decoder layer {@code layer}: attention with its extras, both norms, and its MLP or MoE. */
+    public long layerParameterCount(int layer) {
         long h = hiddenSize;
-        long attn = h * headDim() * (numHeads + 2L * numKvHeads) + (long) numHeads * headDim() * h;
-        long moe = (long) numExperts * 3L * h * intermediateSize + (long) numExperts * h;
-        return attn + moe + 2 * h;
+        long q = (long) numHeads * headDim();
+        long kv = (long) numKvHeads * headDim();
+        long attn = h * (q + 2 * kv) + q * h;
+        if (arch.qkvBias()) {
+            attn += q + 2 * kv;
+        }
+        if (arch.outputBias()) {
+            attn += h;
+        }
+        attn += switch (arch.qkNorm()) {
+            case NONE -> 0;
+            case FULL_WIDTH -> q + kv;
+            case PER_HEAD -> 2L * headDim();
+        };
+        long ffn;
+        if (isMoeLayer(layer)) {
+            ffn = (long) numExperts * 3L * h * intermediateSize + (long) numExperts * h;
+            if (arch.sharedExpertSize() > 0) {
+                ffn += 3L * h * arch.sharedExpertSize() + h;
+            }
+        } else {
+            ffn = 3L * h * arch.denseSize();
+        }
+        return attn + ffn + 2 * h;
     }
 
     /** Multiply-add FLOPs per token of one forward pass with top-k experts, excluding attention scores. */
     public long flopsPerToken() {
         long h = hiddenSize;
-        long attn = h * headDim() * (numHeads + 2L * numKvHeads) + (long) numHeads * headDim() * h;
-        long moe = (long) topK * 3L * h * intermediateSize + (long) numExperts * h;
-        return 2L * (numLayers * (attn + moe) + (long) vocabSize * h);
+        long q = (long) numHeads * headDim();
+        long kv = (long) numKvHeads * headDim();
+        long attn = h * (q + 2 * kv) + q * h;
+        long total = (long) vocabSize * h;
+        for (int i = 0; i < numLayers; i++) {
+            long ffn = isMoeLayer(i)
+                    ? (long) topK * 3L * h * intermediateSize + (long) numExperts * h
+                            + (arch.sharedExpertSize() > 0 ? 3L * h * arch.sharedExpertSize() + h : 0)
+                    : 3L * h * arch.denseSize();
+            total += attn + ffn;
+        }
+        return 2L * total;
     }
 
     /** Reads and validates an HF {@code config.json}. Errors name the file. */
@@ -148,33 +235,24 @@ public record MoeConfig(
         }
     }
 
-    /** Builds a config from a parsed HF config object. */
+    /** Builds a config from a parsed HF config object, through the family its {@code model_type} names. */
     public static MoeConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("config must be a JSON object");
         }
-        int hidden = requiredInt(root, "hidden_size");
-        int heads = requiredInt(root, "num_attention_heads");
-        return new MoeConfig(
-                requiredText(root, "model_type"),
-                requiredInt(root, "vocab_size"),
-                hidden,
-                requiredInt(root, "num_hidden_layers"),
-                heads,
-                root.has("num_key_value_heads") ? requiredInt(root, "num_key_value_heads") : heads,
-                requiredInt(root, "intermediate_size"),
-                requiredInt(root, "num_local_experts"),
-                requiredInt(root, "num_experts_per_tok"),
-                root.has("rms_norm_eps") ? requiredDouble(root, "rms_norm_eps") : 1e-6,
-                root.has("rope_theta") ? requiredDouble(root, "rope_theta") : 10000.0,
-                root.has("max_position_embeddings") ? requiredInt(root, "max_position_embeddings") : 4096,
-                root.path("tie_word_embeddings").asBoolean(false),
-                root.has("bos_token_id") ? requiredInt(root, "bos_token_id") : 1,
-                root.has("eos_token_id") ? requiredInt(root, "eos_token_id") : 2);
+        JsonNode type = root.get("model_type");
+        if (type == null || !type.isTextual()) {
+            throw new IllegalArgumentException("missing model_type");
+        }
+        return ModelFamily.of(type.asText()).readConfig(root);
     }
 
     /** The HF {@code config.json} form of this config. */
     public ObjectNode toJson() {
+        if (!family().equals(ModelFamily.of("mixtral")) || !arch.equals(Architecture.mixtral(hiddenSize / numHeads))) {
+            throw new IllegalStateException("only plain Mixtral-layout configs are written by RouteLens; "
+                    + modelType + " configs come from their HF checkpoints");
+        }
         ObjectNode o = JSON.createObjectNode();
         o.putArray("architectures").add("MixtralForCausalLM");
         o.put("model_type", modelType);
@@ -191,8 +269,16 @@ public record MoeConfig(
         o.put("max_position_embeddings", maxPositions);
         o.put("hidden_act", "silu");
         o.put("tie_word_embeddings", tieWordEmbeddings);
-        o.put("bos_token_id", bosId);
-        o.put("eos_token_id", eosId);
+        if (bosId >= 0) {
+            o.put("bos_token_id", bosId);
+        } else {
+            o.putNull("bos_token_id");
+        }
+        if (eosId >= 0) {
+            o.put("eos_token_id", eosId);
+        } else {
+            o.putNull("eos_token_id");
+        }
         o.put("torch_dtype", "float32");
         return o;
     }
@@ -200,33 +286,6 @@ public record MoeConfig(
     /** Writes {@link #toJson()} pretty-printed. */
     public void write(Path configJson) throws IOException {
         Files.writeString(configJson, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
-    }
-
-    private static int requiredInt(JsonNode root, String key) {
-        JsonNode n = root.get(key);
-        if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + n);
-        }
-        return n.intValue();
-    }
-
-    private static double requiredDouble(JsonNode root, String key) {
-        JsonNode n = root.get(key);
-        if (n == null || !n.isNumber()) {
-            throw new IllegalArgumentException(key + " must be a number, got " + n);
-        }
-        return n.doubleValue();
-    }
-
-    private static String requiredText(JsonNode root, String key) {
-        JsonNode n = root.get(key);
-        if (n == null || !n.isTextual()) {
-            throw new IllegalArgumentException("missing " + key);
-        }
-        return n.asText().toLowerCase(Locale.ROOT).equals("scidfm") ? "SciDFM" : n.asText();
     }
 
     private static String firstLine(String s) {

@@ -10,16 +10,18 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A Mixtral-layout MoE decoder (SciDFM's architecture) on DJL's PyTorch engine, inference only.
+ * A Mixtral-style MoE decoder on DJL's PyTorch engine, inference only: SciDFM's architecture and the other
+ * families of {@link dev.routelens.model.family.ModelFamily}, whose differences are data in {@link Architecture}.
  *
  * <p>Two residencies share one forward pass: in memory (every weight built once), or streamed (only
  * the RoPE tables resident; {@link #forwardAll} runs a document set layer by layer, building each
  * layer's weights when it runs, see {@link LayerMajorPass}).
  *
  * <p>Letters: B documents, T padded length, N packed real tokens, H hidden, V vocabulary, L layers.
- * The residual stream is packed [N, H]. Hook sites (see {@link ForwardHooks}): {@code embed},
- * {@code layers.{i}.resid.pre|attn.out|resid.mid|moe.in|moe.gate|moe.probs|moe.topk|moe.topk_weights|
- * moe.experts.{j}.out|moe.out|resid.post}, {@code final.norm}, {@code logits}.
+ * The residual stream is packed [N, H]. Hook sites (see {@link ForwardHooks}, and {@link #hookNames()} for
+ * a model's full list): {@code embed}, {@code layers.{i}.resid.pre|attn.out|resid.mid}, then in an MoE layer
+ * {@code moe.in|moe.gate|moe.probs|moe.topk|moe.topk_weights|moe.experts.{j}.out|moe.shared|moe.out} and in
+ * a dense layer {@code mlp.in|mlp.out}, then {@code resid.post}; {@code final.norm}, {@code logits}.
  */
 public final class MoeTransformer implements AutoCloseable {
     private final MoeConfig config;
@@ -93,6 +95,26 @@ public final class MoeTransformer implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    /** Every hook site of this model, in forward order, derived from its structure. */
+    public List<String> hookNames() {
+        return hookNames(config);
+    }
+
+    /**
+     * Every hook site of a {@code c} model, in forward order: {@code embed}, each layer's sites (an MoE
+     * layer's {@code moe.*}, a dense layer's {@code mlp.*}), {@code final.norm}, {@code logits}.
+     */
+    public static List<String> hookNames(MoeConfig c) {
+        List<String> names = new java.util.ArrayList<>();
+        names.add("embed");
+        for (int i = 0; i < c.numLayers(); i++) {
+            names.addAll(DecoderLayer.hookNames(i, c));
+        }
+        names.add("final.norm");
+        names.add("logits");
+        return List.copyOf(names);
     }
 
     /** Whether weights are built layer by layer as runs need them. */

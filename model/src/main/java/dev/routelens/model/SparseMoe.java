@@ -11,84 +11,108 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mixtral's sparse MoE block: gate logits {@code h W_g^T} (raw, float32), softmax in float32,
- * top-k, the k weights renormalised to sum to 1, and the weighted sum of the chosen experts'
- * {@code w2(silu(w1 x) * w3 x)}.
+ * A sparse MoE block: gate logits {@code h W_g^T} (raw, float32), softmax in float32, top-k, the k weights
+ * renormalised to sum to 1 when the family does so ({@code norm_topk_prob}; always in Mixtral), and the
+ * weighted sum of the chosen experts' SwiGLU outputs; plus, in Qwen2-MoE, a shared expert on every token
+ * scaled by sigmoid({@code shared_expert_gate}(x)).
  *
  * <p>Letters: N tokens, H hidden, F expert width, E experts, k chosen per token.
- * Hook sites, in order: {@code moe.gate} [N, E], {@code moe.probs} [N, E], {@code moe.topk} [N, k]
- * int64, {@code moe.topk_weights} [N, k], {@code moe.experts.{j}.out} [n_j, H], {@code moe.out} [N, H].
+ * Hook sites, in order: {@code moe.gate} [N, E] raw logits, {@code moe.probs} [N, E], {@code moe.topk} [N, k]
+ * int64, {@code moe.topk_weights} [N, k] the weights applied, {@code moe.experts.{j}.out} [n_j, H] before
+ * weighting, {@code moe.shared} [N, H] the shared expert's scaled contribution (when there is one),
+ * {@code moe.out} [N, H].
  */
-public final class SparseMoe {
-    private final NDArray gate;       // [H, E] float32
-    private final NDArray[] w13;      // E x [H, 2F]: w1 and w3 transposed, side by side
-    private final NDArray[] w2;       // E x [F, H]
-    private final int experts;
-    private final int topK;
-    private final int ffn;
-    private final String[] names;     // hook names, built once
+public final class SparseMoe implements FeedForward {
+    private final NDArray gate;        // [H, E] float32
+    private final SwiGlu[] experts;    // E routed experts
+    private final SwiGlu shared;       // the shared expert, or null
+    private final NDArray sharedGate;  // [H, 1], or null
+    private final int numExperts;      // E
+    private final int topK;            // k
+    private final boolean renormalise;
+    private final List<String> names;  // gate, probs, topk, topk_weights, experts.{j}.out..., [shared], out
 
-    public SparseMoe(NDArray gate, NDArray[] w13, NDArray[] w2, int layer, MoeConfig c) {
+    SparseMoe(NDArray gate, SwiGlu[] experts, SwiGlu shared, NDArray sharedGate, int layer, MoeConfig c) {
         this.gate = gate;
-        this.w13 = w13;
-        this.w2 = w2;
-        this.experts = c.numExperts();
+        this.experts = experts;
+        this.shared = shared;
+        this.sharedGate = sharedGate;
+        this.numExperts = c.numExperts();
         this.topK = c.topK();
-        this.ffn = c.intermediateSize();
+        this.renormalise = c.arch().normTopkProb();
+        this.names = hookNames(layer, c);
+    }
+
+    /** The sites an MoE block at {@code layer} owns, in forward order. */
+    static List<String> hookNames(int layer, MoeConfig c) {
         String p = "layers." + layer + ".moe.";
-        this.names = new String[5 + experts];
-        names[0] = p + "gate";
-        names[1] = p + "probs";
-        names[2] = p + "topk";
-        names[3] = p + "topk_weights";
-        names[4] = p + "out";
-        for (int j = 0; j < experts; j++) {
-            names[5 + j] = p + "experts." + j + ".out";
+        List<String> names = new ArrayList<>(List.of(p + "gate", p + "probs", p + "topk", p + "topk_weights"));
+        for (int j = 0; j < c.numExperts(); j++) {
+            names.add(p + "experts." + j + ".out");
         }
+        if (c.arch().sharedExpertSize() > 0) {
+            names.add(p + "shared");
+        }
+        names.add(p + "out");
+        return List.copyOf(names);
+    }
+
+    @Override
+    public String name() {
+        return "moe";
+    }
+
+    @Override
+    public List<String> hookNames() {
+        return names;
+    }
+
+    private String expertName(int j) {
+        return names.get(4 + j);
     }
 
     /** x [N, H] (the post-attention norm's output) -> MoE output [N, H]. */
+    @Override
     public NDArray forward(NDArray x, int layer, TokenBatch batch, ForwardHooks hooks, ExpertDispatch dispatch) {
         NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false); // [N, H]
-        NDArray logits = ForwardHooks.visit(hooks, names[0], layer, batch, null, x32.matMul(gate)); // [N, E]
+        NDArray logits = ForwardHooks.visit(hooks, names.get(0), layer, batch, null, x32.matMul(gate)); // [N, E]
         if (x32 != x) {
             x32.close();
         }
-        NDArray probs = ForwardHooks.visit(hooks, names[1], layer, batch, null, logits.softmax(-1)); // [N, E]
+        NDArray probs = ForwardHooks.visit(hooks, names.get(1), layer, batch, null, logits.softmax(-1)); // [N, E]
         logits.close();
         NDList top = probs.topK(topK, -1, true, true);
         probs.close();
         NDArray topProbs = top.get(0);                                    // [N, k]
-        NDArray topIdx = ForwardHooks.visit(hooks, names[2], layer, batch, null, top.get(1)); // [N, k] int64
-        NDArray sum = topProbs.sum(new int[] {-1}, true);                 // [N, 1]
-        NDArray weights = ForwardHooks.visit(hooks, names[3], layer, batch, null, topProbs.div(sum)); // [N, k]
-        sum.close();
-        topProbs.close();
+        NDArray topIdx = ForwardHooks.visit(hooks, names.get(2), layer, batch, null, top.get(1)); // [N, k] int64
+        NDArray applied = topProbs;                                       // [N, k]
+        if (renormalise) {
+            NDArray sum = topProbs.sum(new int[] {-1}, true);             // [N, 1]
+            applied = topProbs.div(sum);
+            sum.close();
+            topProbs.close();
+        }
+        NDArray weights = ForwardHooks.visit(hooks, names.get(3), layer, batch, null, applied); // [N, k]
         NDArray weightsTyped = weights.getDataType() == x.getDataType() ? weights : weights.toType(x.getDataType(), false);
         if (weightsTyped != weights) {
             weights.close();
         }
         NDArray out = dispatch == ExpertDispatch.SPARSE
                 ? sparse(x, topIdx, weightsTyped, layer, batch, hooks)
-                : dense(x, topIdx, weightsTyped, layer, batch, hooks);
+                : dense(x, topIdx, weightsTyped, layer, batch, hooks);   // [N, H]
         topIdx.close();
         weightsTyped.close();
-        return ForwardHooks.visit(hooks, names[4], layer, batch, null, out);
-    }
-
-    /** One SwiGLU expert: x [n, H] -> [n, H]. */
-    private NDArray expert(int j, NDArray x) {
-        NDArray h13 = x.matMul(w13[j]);                          // [n, 2F]
-        NDArray a = h13.get(new NDIndex(":, 0:" + ffn));         // [n, F]
-        NDArray b = h13.get(new NDIndex(":, " + ffn + ":"));     // [n, F]
-        h13.close();
-        NDArray act = Activation.sigmoid(a).muli(a);             // [n, F], silu(a) = a * sigmoid(a)
-        a.close();
-        NDArray gated = act.muli(b);                             // [n, F]
-        b.close();
-        NDArray y = gated.matMul(w2[j]);                         // [n, H]
-        gated.close();
-        return y;
+        if (shared != null) {
+            NDArray logit = x.matMul(sharedGate);                         // [N, 1]
+            NDArray scale = Activation.sigmoid(logit);                    // [N, 1]
+            logit.close();
+            NDArray contribution = ForwardHooks.visit(hooks, names.get(names.size() - 2), layer, batch, null,
+                    shared.forward(x).muli(scale));                       // [N, H]
+            scale.close();
+            out.addi(contribution);
+            contribution.close();
+        }
+        return ForwardHooks.visit(hooks, names.get(names.size() - 1), layer, batch, null, out);
     }
 
     /**
@@ -100,11 +124,11 @@ public final class SparseMoe {
         long h = x.getShape().get(1);
         long[] ids = topIdx.toLongArray();                       // [N*k] on the host
         int slots = ids.length;
-        int[] start = new int[experts + 1];
+        int[] start = new int[numExperts + 1];
         for (long e : ids) {
             start[(int) e + 1]++;
         }
-        for (int e = 0; e < experts; e++) {
+        for (int e = 0; e < numExperts; e++) {
             start[e + 1] += start[e];
         }
         int[] fill = start.clone();
@@ -119,18 +143,18 @@ public final class SparseMoe {
         NDArray rowIndex = m.create(sortedRows);                 // [N*k]
         NDArray gathered = x.get(new NDIndex("{}", rowIndex));   // [N*k, H]
         rowIndex.close();
-        List<NDArray> parts = new ArrayList<>(experts);
-        for (int e = 0; e < experts; e++) {
+        List<NDArray> parts = new ArrayList<>(numExperts);
+        for (int e = 0; e < numExperts; e++) {
             int count = start[e + 1] - start[e];
             if (count == 0) {
                 continue;
             }
             NDArray slice = gathered.get(new NDIndex(start[e] + ":" + start[e + 1])); // [n_e, H]
-            NDArray y = expert(e, slice);                                               // [n_e, H]
+            NDArray y = experts[e].forward(slice);                                               // [n_e, H]
             slice.close();
-            if (hooks.wants(names[5 + e])) {
+            if (hooks.wants(expertName(e))) {
                 long[] rows = java.util.Arrays.copyOfRange(sortedRows, start[e], start[e + 1]);
-                y = ForwardHooks.visit(hooks, names[5 + e], layer, batch, rows, y);
+                y = ForwardHooks.visit(hooks, expertName(e), layer, batch, rows, y);
             }
             parts.add(y);
         }
@@ -155,14 +179,14 @@ public final class SparseMoe {
     private NDArray dense(NDArray x, NDArray topIdx, NDArray weights, int layer, TokenBatch batch, ForwardHooks hooks) {
         long n = x.getShape().get(0);
         NDManager m = x.getManager();
-        NDArray full = m.zeros(new Shape(n, experts), weights.getDataType(), x.getDevice()); // [N, E]
+        NDArray full = m.zeros(new Shape(n, numExperts), weights.getDataType(), x.getDevice()); // [N, E]
         NDArray scattered = full.scatter(topIdx, weights, 1);   // [N, E]
         full.close();
         long[] ids = hooks == ForwardHooks.NONE ? null : topIdx.toLongArray();
         NDArray out = null;                                      // [N, H]
-        for (int e = 0; e < experts; e++) {
-            NDArray y = expert(e, x);                            // [N, H]
-            if (ids != null && hooks.wants(names[5 + e])) {
+        for (int e = 0; e < numExperts; e++) {
+            NDArray y = experts[e].forward(x);                           // [N, H]
+            if (ids != null && hooks.wants(expertName(e))) {
                 y = visitRoutedRows(y, e, ids, layer, batch, hooks);
             }
             NDArray we = scattered.get(new NDIndex(":, " + e + ":" + (e + 1))); // [N, 1]
@@ -193,7 +217,7 @@ public final class SparseMoe {
         long[] r = rows.stream().mapToLong(Long::longValue).toArray();
         NDArray index = y.getManager().create(r);                // [n_e]
         NDArray routed = y.get(new NDIndex("{}", index));        // [n_e, H]
-        NDArray replaced = ForwardHooks.visit(hooks, names[5 + e], layer, batch, r, routed);
+        NDArray replaced = ForwardHooks.visit(hooks, expertName(e), layer, batch, r, routed);
         if (replaced != routed) {
             y.set(new NDIndex("{}", index), replaced);
         }

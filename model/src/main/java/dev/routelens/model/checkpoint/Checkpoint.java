@@ -204,11 +204,28 @@ public final class Checkpoint implements AutoCloseable {
         }
     }
 
-    /** Checks that every tensor of the Mixtral layout is present with the shape the config implies. */
-    public void validateMixtral() throws CheckpointException {
-        for (Map.Entry<String, long[]> expected : MixtralNames.expectedShapes(config).entrySet()) {
+    /**
+     * Checks that every tensor of the config's family layout is present with the shape the config implies.
+     * Experts fused into 3-D tensors (transformers 5.x's in-memory layout, e.g. {@code experts.gate_up_proj})
+     * are refused with that explanation: checkpoints are read in the hub layout {@code save_pretrained} writes.
+     */
+    public void validate() throws CheckpointException {
+        for (Map.Entry<String, long[]> expected : expectedShapes().entrySet()) {
+            if (!owners.containsKey(expected.getKey())) {
+                String fused = owners.keySet().stream().filter(n -> n.endsWith(".experts.gate_up_proj")).findFirst()
+                        .orElse(null);
+                if (fused != null) {
+                    throw CheckpointException.forTensor(directory, fused, "experts fused into one tensor are not"
+                            + " read; RouteLens reads the per-expert hub layout that save_pretrained writes");
+                }
+            }
             requireShape(expected.getKey(), expected.getValue());
         }
+    }
+
+    /** Every tensor the config's family needs, with its shape, in load order. */
+    public Map<String, long[]> expectedShapes() {
+        return config.family().tensorNames().expectedShapes(config);
     }
 
     private SafetensorsFile owner(String name) throws CheckpointException {
