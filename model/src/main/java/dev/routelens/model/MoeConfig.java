@@ -57,15 +57,15 @@ public record MoeConfig(
 
     public MoeConfig {
         ModelFamily.of(modelType); // refuses unknown and unsupported families by name
-        positive("vocab_size", vocabSize);
-        positive("hidden_size", hiddenSize);
-        positive("num_hidden_layers", numLayers);
-        positive("num_attention_heads", numHeads);
-        positive("num_key_value_heads", numKvHeads);
-        positive("intermediate_size", intermediateSize);
-        positive("num_experts", numExperts);
-        positive("num_experts_per_tok", topK);
-        positive("max_position_embeddings", maxPositions);
+        inRange("vocab_size", vocabSize, 1 << 24);
+        inRange("hidden_size", hiddenSize, 1 << 18);
+        inRange("num_hidden_layers", numLayers, 4096);
+        inRange("num_attention_heads", numHeads, 4096);
+        inRange("num_key_value_heads", numKvHeads, 4096);
+        inRange("intermediate_size", intermediateSize, 1 << 20);
+        inRange("num_experts", numExperts, 1 << 16);
+        inRange("num_experts_per_tok", topK, 1 << 16);
+        inRange("max_position_embeddings", maxPositions, 1 << 24);
         if (arch == null) {
             throw new IllegalArgumentException("architecture must be given");
         }
@@ -89,11 +89,11 @@ public record MoeConfig(
         if (arch.denseLayers().size() == numLayers) {
             throw new IllegalArgumentException("every layer is dense: the model has no router to study");
         }
-        if (!(rmsNormEps > 0) || !Double.isFinite(rmsNormEps)) {
-            throw new IllegalArgumentException("rms_norm_eps must be positive, got " + rmsNormEps);
+        if (!(rmsNormEps >= 1e-12 && rmsNormEps <= 0.1)) {
+            throw new IllegalArgumentException("rms_norm_eps must lie in [1e-12, 0.1], got " + rmsNormEps);
         }
-        if (!(ropeTheta > 0) || !Double.isFinite(ropeTheta)) {
-            throw new IllegalArgumentException("rope_theta must be positive, got " + ropeTheta);
+        if (!(ropeTheta >= 1 && ropeTheta <= 1e12)) {
+            throw new IllegalArgumentException("rope_theta must lie in [1, 1e12], got " + ropeTheta);
         }
         if (bosId < -1 || bosId >= vocabSize || eosId < -1 || eosId >= vocabSize) {
             throw new IllegalArgumentException("bos_token_id/eos_token_id must lie in [0, vocab_size), got "
@@ -118,9 +118,13 @@ public record MoeConfig(
         return hidden / heads;
     }
 
-    private static void positive(String key, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(key + " must be positive, got " + value);
+    /**
+     * Refuses a size that is not positive or is beyond any real model's (the bounds sit far above today's
+     * largest, so that a typo such as a billion layers fails here, not after minutes of allocation).
+     */
+    private static void inRange(String key, int value, int max) {
+        if (value <= 0 || value > max) {
+            throw new IllegalArgumentException(key + " must lie in [1, " + max + "], got " + value);
         }
     }
 

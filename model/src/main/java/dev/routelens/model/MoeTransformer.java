@@ -367,8 +367,21 @@ public final class MoeTransformer implements AutoCloseable {
         picked.close();
         logp.close();
         for (int i = 0; i < predicted; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new ArithmeticException("logits: the log-probability of token " + (rowOf[i] - batchStart(owner, rowOf[i]))
+                        + "'s successor in document " + owner[rowOf[i]] + " is not finite (" + values[i] + ")");
+            }
             sums[owner[rowOf[i]]] -= values[i];
         }
+    }
+
+    /** The first packed row of the document that owns packed row {@code row}. */
+    private static int batchStart(int[] owner, int row) {
+        int start = row;
+        while (start > 0 && owner[start - 1] == owner[row]) {
+            start--;
+        }
+        return start;
     }
 
     /** Refuses a resume residual ({@code what}, for the message) whose length is not the batch's N x H. */

@@ -67,6 +67,22 @@ public final class SparseMoe implements FeedForward {
         return names;
     }
 
+    /**
+     * Refuses NaN or infinite router logits as the model computed them (before any hook): the one place every
+     * study passes through, so an overflowing model (an absurd config, F16 out of range) fails here, naming
+     * the layer, instead of writing NaN results with success. One reduction and one scalar read per layer.
+     */
+    private void requireFinite(NDArray logits) {
+        try (NDArray abs = logits.abs(); NDArray max = abs.max()) {
+            float m = max.getFloat();
+            if (!Float.isFinite(m)) {
+                throw new ArithmeticException(names.get(0) + ": the router's logits are not finite (" + m
+                        + "): the forward pass overflowed before this layer; check the config's values and the"
+                        + " precision");
+            }
+        }
+    }
+
     private String expertName(int j) {
         return names.get(4 + j);
     }
@@ -75,10 +91,12 @@ public final class SparseMoe implements FeedForward {
     @Override
     public NDArray forward(NDArray x, int layer, TokenBatch batch, ForwardHooks hooks, ExpertDispatch dispatch) {
         NDArray x32 = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false); // [N, H]
-        NDArray logits = ForwardHooks.visit(hooks, names.get(0), layer, batch, null, x32.matMul(gate)); // [N, E]
+        NDArray raw = x32.matMul(gate);                                  // [N, E]
         if (x32 != x) {
             x32.close();
         }
+        requireFinite(raw);
+        NDArray logits = ForwardHooks.visit(hooks, names.get(0), layer, batch, null, raw); // [N, E]
         NDArray probs = ForwardHooks.visit(hooks, names.get(1), layer, batch, null, logits.softmax(-1)); // [N, E]
         logits.close();
         NDList top = probs.topK(topK, -1, true, true);

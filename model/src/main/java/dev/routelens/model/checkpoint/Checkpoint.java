@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HF model directory: {@code config.json} plus either {@code model.safetensors} or the shards listed
@@ -21,6 +23,7 @@ import java.util.Set;
  * outside the directory after following symlinks). Tensor data is read lazily.
  */
 public final class Checkpoint implements AutoCloseable {
+    private static final Pattern LAYER = Pattern.compile("model\\.layers\\.(\\d+)\\.");
 
     /** Single-file weights name. */
     public static final String SINGLE_FILE = "model.safetensors";
@@ -205,21 +208,47 @@ public final class Checkpoint implements AutoCloseable {
     }
 
     /**
-     * Checks that every tensor of the config's family layout is present with the shape the config implies.
-     * Experts fused into 3-D tensors (transformers 5.x's in-memory layout, e.g. {@code experts.gate_up_proj})
-     * are refused with that explanation: checkpoints are read in the hub layout {@code save_pretrained} writes.
+     * Checks that the checkpoint and config.json describe the same model: the layer count matches the layers
+     * the tensors name (checked first, so an absurd count fails at once), every tensor the family needs is
+     * present with the shape the config implies, and every tensor present is used (HF's non-persistent
+     * {@code rotary_emb.inv_freq} buffers excepted). Experts fused into 3-D tensors (transformers 5.x's
+     * in-memory layout, e.g. {@code experts.gate_up_proj}) are refused with that explanation: checkpoints are
+     * read in the hub layout {@code save_pretrained} writes.
      */
     public void validate() throws CheckpointException {
-        for (Map.Entry<String, long[]> expected : expectedShapes().entrySet()) {
-            if (!owners.containsKey(expected.getKey())) {
-                String fused = owners.keySet().stream().filter(n -> n.endsWith(".experts.gate_up_proj")).findFirst()
-                        .orElse(null);
-                if (fused != null) {
-                    throw CheckpointException.forTensor(directory, fused, "experts fused into one tensor are not"
-                            + " read; RouteLens reads the per-expert hub layout that save_pretrained writes");
-                }
+        checkLayerCount();
+        Map<String, long[]> expected = expectedShapes();
+        String fused = owners.keySet().stream().filter(n -> n.endsWith(".experts.gate_up_proj")).findFirst().orElse(null);
+        if (fused != null && !owners.keySet().containsAll(expected.keySet())) {
+            throw CheckpointException.forTensor(directory, fused, "experts fused into one tensor are not read;"
+                    + " RouteLens reads the per-expert hub layout that save_pretrained writes");
+        }
+        List<String> unused = owners.keySet().stream()
+                .filter(n -> !expected.containsKey(n) && !n.endsWith(".rotary_emb.inv_freq")).sorted().toList();
+        if (!unused.isEmpty()) {
+            String more = unused.size() == 1 ? "" : " (and " + (unused.size() - 1) + " more unused tensors, e.g. "
+                    + unused.get(1) + ")";
+            throw CheckpointException.forTensor(owners.get(unused.get(0)).path(), unused.get(0), "is not part of a "
+                    + config.family().displayName() + " model as config.json describes it" + more
+                    + "; a config that disagrees with its checkpoint is refused");
+        }
+        for (Map.Entry<String, long[]> tensor : expected.entrySet()) {
+            requireShape(tensor.getKey(), tensor.getValue());
+        }
+    }
+
+    /** Refuses a config whose num_hidden_layers differs from the layers the checkpoint's tensors name. */
+    private void checkLayerCount() throws CheckpointException {
+        int last = -1;
+        for (String name : owners.keySet()) {
+            Matcher m = LAYER.matcher(name);
+            if (m.lookingAt() && m.group(1).length() <= 6) {
+                last = Math.max(last, Integer.parseInt(m.group(1)));
             }
-            requireShape(expected.getKey(), expected.getValue());
+        }
+        if (last + 1 != config.numLayers()) {
+            throw new CheckpointException(directory.resolve("config.json"), "num_hidden_layers is "
+                    + config.numLayers() + " but the checkpoint's tensors name " + (last + 1) + " layers");
         }
     }
 

@@ -350,7 +350,17 @@ class CheckpointTest {
     static Stream<Arguments> badConfigs() {
         return Stream.of(
                 Arguments.of((Consumer<ObjectNode>) c -> c.remove("hidden_size"), "missing hidden_size"),
-                Arguments.of((Consumer<ObjectNode>) c -> c.put("vocab_size", 0), "vocab_size must be positive"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("vocab_size", 0), "vocab_size must lie in [1, "),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("rope_theta", 1e-300), "rope_theta must lie in"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("rms_norm_eps", 5.0), "rms_norm_eps must lie in"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("num_hidden_layers", 1_000_000_000),
+                        "num_hidden_layers must lie in [1, 4096]"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("tie_word_embeddings", "yes"),
+                        "tie_word_embeddings must be true or false"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("hidden_act", "gelu"), "hidden_act 'gelu'"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.put("sliding_window", 16), "sliding_window 16"),
+                Arguments.of((Consumer<ObjectNode>) c -> c.putObject("rope_scaling").put("rope_type", "dynamic")
+                        .put("factor", 2.0), "rope_scaling.rope_type 'dynamic'"),
                 Arguments.of((Consumer<ObjectNode>) c -> c.put("num_hidden_layers", -3), "num_hidden_layers"),
                 Arguments.of((Consumer<ObjectNode>) c -> c.put("num_attention_heads", 3), "does not divide hidden_size"),
                 Arguments.of((Consumer<ObjectNode>) c -> c.put("num_key_value_heads", 3), "num_key_value_heads"),
@@ -369,6 +379,63 @@ class CheckpointTest {
         writeConfig(dir, cfg);
         CheckpointException e = refused(dir, "config.json", fragment);
         assertTrue(e.getMessage().startsWith(dir.resolve("config.json").toString()), e.getMessage());
+    }
+
+    @Test
+    void refusesLayerCountThatDisagreesWithTheTensorsInBothLayouts() throws IOException {
+        for (boolean sharded : new boolean[] {false, true}) {
+            Path dir = model();
+            if (sharded) {
+                writeSharded(dir);
+            } else {
+                writeSingleFile(dir, tinyConfigJson(), 12);
+            }
+            for (int layers : new int[] {1, 3}) {
+                ObjectNode cfg = tinyConfigJson();
+                cfg.put("num_hidden_layers", layers);
+                writeConfig(dir, cfg);
+                refused(dir, "config.json", "num_hidden_layers is " + layers, "name 2 layers");
+            }
+        }
+    }
+
+    @Test
+    void refusesTensorsTheConfigDoesNotUseInBothLayouts() throws IOException {
+        for (boolean sharded : new boolean[] {false, true}) {
+            Path dir = model();
+            if (sharded) {
+                writeSharded(dir);
+            } else {
+                writeSingleFile(dir, tinyConfigJson(), 13);
+            }
+            ObjectNode fewerExperts = tinyConfigJson();
+            fewerExperts.put("num_local_experts", 3);
+            writeConfig(dir, fewerExperts);
+            refused(dir, "experts.3.", "is not part of a Mixtral / SciDFM model", "more unused tensors");
+        }
+        Path dir = model();
+        ObjectNode cfg = tinyConfigJson();
+        writeConfig(dir, cfg);
+        MoeConfig config = MoeConfig.fromJson(cfg);
+        Map<String, long[]> shapes = MixtralNames.expectedShapes(config);
+        SafetensorsWriter w = new SafetensorsWriter();
+        CheckpointFixtures.seededWeights(config, 14).forEach((n, v) -> w.add(n, SafeDType.F32, v, shapes.get(n)));
+        w.add("lm_head.bias", SafeDType.F32, new float[config.vocabSize()], config.vocabSize());
+        w.add("model.rotary_emb.inv_freq", SafeDType.F32, new float[2], 2);
+        w.write(dir.resolve(Checkpoint.SINGLE_FILE));
+        refused(dir, "'lm_head.bias'", "is not part of");
+    }
+
+    @Test
+    void refusesAbsurdLayerCountAtOnce() throws IOException {
+        Path dir = model();
+        writeSingleFile(dir, tinyConfigJson(), 15);
+        ObjectNode cfg = tinyConfigJson();
+        cfg.put("num_hidden_layers", 4096);
+        writeConfig(dir, cfg);
+        long start = System.nanoTime();
+        refused(dir, "config.json", "num_hidden_layers is 4096");
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "the refusal took over a second");
     }
 
     @Test
