@@ -92,4 +92,64 @@ class CheckpointFuzzTest {
             }
         }
     }
+
+    /** Arbitrary bytes as {@code config.json}: a config of some family, or a one-line refusal naming the file. */
+    @FuzzTest(maxDuration = "5m")
+    void readConfig(byte[] json) throws IOException {
+        Path file = work.resolve("config.json");
+        Files.write(file, json);
+        checkConfig(file);
+    }
+
+    /**
+     * A config object built key by key from the fields the families read (and some they refuse), with values
+     * of any JSON type, so the fuzzer reaches the mapping and validation rather than stopping at the parser.
+     */
+    @FuzzTest(maxDuration = "5m")
+    void mapConfig(FuzzedDataProvider data) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode o = CheckpointJson.STRICT.createObjectNode();
+        o.put("model_type", data.pickValue(new String[] {"mixtral", "SciDFM", "olmoe", "qwen2_moe", "qwen3_moe",
+            "deepseek_v3", "llama"}));
+        String[] keys = {"vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+            "intermediate_size", "moe_intermediate_size", "shared_expert_intermediate_size", "num_experts",
+            "num_local_experts", "num_experts_per_tok", "head_dim", "rms_norm_eps", "rope_theta", "rope_parameters",
+            "rope_scaling", "max_position_embeddings", "tie_word_embeddings", "norm_topk_prob", "clip_qkv",
+            "qkv_bias", "attention_bias", "mlp_only_layers", "decoder_sparse_step", "use_sliding_window",
+            "sliding_window", "layer_types", "hidden_act", "bos_token_id", "eos_token_id"};
+        while (data.remainingBytes() > 2) {
+            String key = data.pickValue(keys);
+            switch (data.consumeInt(0, 6)) {
+                case 0 -> o.put(key, data.consumeInt(-2, 300));
+                case 1 -> o.put(key, data.consumeDouble());
+                case 2 -> o.put(key, data.consumeBoolean());
+                case 3 -> o.putNull(key);
+                case 4 -> o.put(key, data.consumeString(12));
+                case 5 -> o.putArray(key).add(data.consumeInt(-1, 8)).add(data.consumeString(8));
+                default -> o.putObject(key).put("rope_type", data.consumeString(8)).put("rope_theta", data.consumeDouble());
+            }
+        }
+        Path file = work.resolve("config.json");
+        Files.writeString(file, o.toString());
+        checkConfig(file);
+    }
+
+    /** Reads {@code file}: a valid config must be self-consistent; anything else a one-line refusal naming it. */
+    private static void checkConfig(Path file) {
+        try {
+            dev.routelens.model.MoeConfig c = Checkpoint.readConfig(file);
+            if (c.moeLayers().length == 0 || c.headDim() % 2 != 0 || c.topK() > c.numExperts()
+                    || c.expertChoiceWidth() != c.moeLayers().length * c.numExperts() || c.parameterCount() <= 0) {
+                throw new AssertionError("inconsistent config accepted: " + c);
+            }
+            if (c.numLayers() <= 64 && c.numExperts() <= 64) {
+                c.family().tensorNames().expectedShapes(c);
+            }
+        } catch (CheckpointException expected) {
+            String msg = expected.getMessage();
+            if (msg.contains("\n") || !msg.startsWith(file.toString())
+                    || msg.matches(".*\\b[A-Z]\\w*(Exception|Error)\\b.*")) {
+                throw new AssertionError("message must be one line naming the file, in the user's terms: " + msg);
+            }
+        }
+    }
 }
