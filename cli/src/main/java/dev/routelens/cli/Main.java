@@ -1,7 +1,13 @@
 package dev.routelens.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +29,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        try {
+            System.exit(execute(args));
+        } catch (OutOfMemoryError e) { // picocli passes Errors through; this one still gets the one-line style
+            System.err.println("routelens: out of memory (" + e.getMessage() + ", Java heap limit "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): use --stream or a smaller"
+                    + " --memory-budget, or raise the limit with JAVA_OPTS=-Xmx...");
+            System.exit(1);
+        }
     }
 
     /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 usage). */
@@ -49,11 +62,24 @@ public final class Main implements Runnable {
         while (t.getCause() != null && (t.getMessage() == null || t instanceof java.lang.reflect.InvocationTargetException)) {
             t = t.getCause();
         }
-        String msg = t instanceof NoSuchFileException ? t.getMessage() + ": no such file" : t.getMessage();
+        String msg = t instanceof FileSystemException f ? fileProblem(f) : t.getMessage();
         if (msg == null || msg.isBlank()) {
             msg = t.getClass().getSimpleName();
         }
         int nl = msg.indexOf('\n');
         return nl < 0 ? msg : msg.substring(0, nl);
+    }
+
+    /** The file and what is wrong with it: Java's file-system exceptions carry the path but often no reason. */
+    private static String fileProblem(FileSystemException f) {
+        String reason = f.getReason() != null ? f.getReason()
+                : f instanceof NoSuchFileException ? "no such file"
+                : f instanceof FileAlreadyExistsException ? "already exists"
+                : f instanceof NotDirectoryException ? "not a directory"
+                : f instanceof DirectoryNotEmptyException ? "a directory that is not empty"
+                : f instanceof AccessDeniedException ? "permission denied"
+                : f instanceof NotLinkException ? "not a symbolic link"
+                : "file-system error";
+        return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + reason;
     }
 }

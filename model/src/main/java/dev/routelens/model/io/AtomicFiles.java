@@ -70,9 +70,22 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(temporary);
+            throw named(absolute, e);
+        } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temporary);
             throw e;
         }
+    }
+
+    /** {@code e} itself when its message names {@code target}'s folder, else one that does (a full disk names nothing). */
+    private static IOException named(Path target, IOException e) {
+        String message = e.getMessage();
+        if (message != null && message.contains(target.getParent().toString())) {
+            return e;
+        }
+        String reason = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        return new IOException(target + ": could not write (" + reason + ")", e);
     }
 }
