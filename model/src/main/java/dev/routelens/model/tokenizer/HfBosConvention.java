@@ -18,10 +18,11 @@ import java.util.Set;
  *       ({@code models/gpt_neox/tokenization_gpt_neox.py:148}), whose default is false (line 81 there, and
  *       {@code tokenization_utils_tokenizers.py:454}), and the file's own {@code add_bos_token} never gets there
  *       (next point).
- *   <li>Otherwise {@code tokenizer.json}'s {@code post_processor} decides. Every other class keeps it: a class
+ *   <li>Otherwise {@code tokenizer.json}'s {@code post_processor} decides. The other classes keep it: a class
  *       without its own constructor loads the file as is ({@code tokenization_utils_tokenizers.py:113-119});
  *       LlamaTokenizer, Qwen2Tokenizer and the like rebuild their backend but are handed the file's
  *       post-processor (lines 120-149, installed at 456-457) and rebuild it only when it is null (458, 521-525).
+ *       (Splinter, a BERT-style class, also rebuilds it in its constructor; it is not modelled.)
  *       <ul>
  *         <li>{@code TemplateProcessing} whose {@code single} template begins with a {@code SpecialToken}: that
  *             token (its id from {@code special_tokens}) is the BOS, even when {@code bos_token} is null or

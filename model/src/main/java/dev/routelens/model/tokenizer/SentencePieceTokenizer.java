@@ -32,10 +32,10 @@ import java.util.stream.IntStream;
  *
  * <p>BOS: the model's {@code bos_id} piece is put first unless {@code tokenizer_config.json} says
  * {@code "add_bos_token": false}; {@code true} or no such key adds it, the default of the LlamaTokenizer this
- * layout comes from (SciDFM's config sets true). transformers 5.18 builds a tokenizer from a bare
- * {@code tokenizer.model} with {@code add_bos_token} false when the config has no such key
- * ({@code tokenization_utils_tokenizers.py:454}); RouteLens keeps the Llama default because the SciDFM models
- * it reads were trained with BOS.
+ * layout comes from (documented in transformers 5.18's {@code models/llama/tokenization_llama.py:77}, applied
+ * by transformers 4). transformers 5.18 itself builds a tokenizer from a bare {@code tokenizer.model} with
+ * {@code add_bos_token} false when the config has no such key ({@code tokenization_utils_tokenizers.py:454});
+ * RouteLens keeps the Llama default, with which SciDFM-nano was trained.
  */
 public final class SentencePieceTokenizer implements Tokenizer {
 
