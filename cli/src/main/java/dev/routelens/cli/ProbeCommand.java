@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.routelens.model.InputKind;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.StreamControl;
+import dev.routelens.model.tokenizer.BosPolicy;
 import dev.routelens.probe.ActivationCache;
 import dev.routelens.probe.Hook;
 import dev.routelens.probe.HookPoints;
@@ -62,6 +63,9 @@ public final class ProbeCommand implements Callable<Integer> {
         try (LoadedModel loaded = modelOptions.load()) {
             MoeConfig c = loaded.model().config();
             int[] ids = loaded.tokenizer().encode(inputKind == InputKind.TEXT ? text : text.strip(), inputKind);
+            if (ids.length == 0) {
+                throw new UserError("the input has no tokens (it is empty and the tokenizer adds no BOS)");
+            }
             if (ids.length > c.maxPositions()) {
                 throw new UserError("input has " + ids.length + " tokens, more than the model's context of "
                         + c.maxPositions() + "; shorten it (figure1 and stats chunk long documents)");
@@ -91,6 +95,12 @@ public final class ProbeCommand implements Callable<Integer> {
             json.put("model", loaded.description());
             json.put("kind", inputKind.id());
             json.put("ablations", applied);
+            BosPolicy bos = loaded.tokenizer().bos();
+            Map<String, Object> bosJson = new LinkedHashMap<>();
+            bosJson.put("added", bos.added());
+            bosJson.put("id", bos.added() ? bos.id() : null);
+            bosJson.put("source", bos.source());
+            json.put("bos", bosJson);
             json.put("token_ids", ids);
             List<String> tokens = new ArrayList<>();
             for (int id : ids) {

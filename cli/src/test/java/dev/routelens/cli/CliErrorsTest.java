@@ -89,6 +89,10 @@ class CliErrorsTest {
         assertEquals(1.0, w.get(0).asDouble() + w.get(1).asDouble(), 1e-5);
         assertTrue(j.get("nll").asDouble() > 0);
         assertEquals(1, j.get("token_ids").get(0).asInt(), "BOS first");
+        JsonNode bos = j.get("bos");
+        assertTrue(bos.get("added").asBoolean(), bos.toString());
+        assertEquals(1, bos.get("id").asInt(), bos.toString());
+        assertTrue(bos.get("source").asText().startsWith("tokenizer.model bos_id"), bos.toString());
 
         int expert = j.get("topk_experts").get(3).get(0).get(0).asInt();
         Path ablated = dir.resolve("a.json");

@@ -28,7 +28,7 @@ import java.util.Map;
  * loaded by {@link ModelLoader} and run by the inference {@link MoeTransformer}, (b) the seeded random
  * init {@code RandomWeights.of(init_seed)} through the same forward, (c) a unigram model of the same
  * tokenizer fitted on the training documents with add-one smoothing. All three score exactly the same
- * targets: each held-out document (BOS first) is cut into windows of at most {@code window} tokens
+ * targets: each held-out document (BOS first when the tokenizer adds one) is cut into windows of at most {@code window} tokens
  * and every token after a window's first is predicted. Also the trained model's expert load on the
  * held-out data: per layer, the fraction of top-k slots each expert received.
  *

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  *
  * <p>Training documents: the shared corpus's {@link CorpusSplit#train()} part (papers of every label
  * as title + abstract, molecules as SMILES, proteins as sequences) plus every sample of the project's
- * sample directory, minus any document whose text equals a held-out one. Each is encoded (BOS first)
- * and followed by EOS. Epoch {@code e} concatenates the documents in an order shuffled by
+ * sample directory, minus any document whose text equals a held-out one. Each is encoded (BOS first when
+ * the tokenizer's convention adds one, see {@link Tokenizer#bos()}) and followed by EOS. Epoch {@code e} concatenates the documents in an order shuffled by
  * {@code (seed, e)} and cuts the stream into rows of T tokens (the tail that does not fill a row is
  * dropped), so long proteins span several rows. Row {@code r} of the run is row {@code r mod R} of
  * epoch {@code r / R}; the data position saved with a checkpoint is simply the next row index.
@@ -29,11 +29,11 @@ import java.util.SplittableRandom;
  * <p>Held-out documents: {@link CorpusSplit#heldOut()} of the shared corpus, never trained on.
  */
 public final class TrainingData {
-    /** A held-out document, encoded (BOS first, no EOS). */
+    /** A held-out document, encoded (BOS first when the tokenizer adds one, no EOS). */
     public record HeldOut(String id, String label, int[] ids) {
     }
 
-    private final List<int[]> docs;          // each [len], BOS ... EOS
+    private final List<int[]> docs;          // each [len], [BOS] ... EOS
     private final List<HeldOut> heldOut;
     private final int rowLength;
     private final long seed;
@@ -118,7 +118,7 @@ public final class TrainingData {
         }
     }
 
-    /** Training documents, encoded, each BOS ... EOS. */
+    /** Training documents, encoded, each [BOS] ... EOS (BOS when the tokenizer adds one). */
     public List<int[]> trainingDocuments() {
         return docs;
     }

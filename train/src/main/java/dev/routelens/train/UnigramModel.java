@@ -14,7 +14,8 @@ public final class UnigramModel {
     }
 
     /**
-     * Counts the tokens of {@code docs} except each document's first (BOS, never a target) and, when
+     * Counts the tokens of {@code docs} except each document's first (never a target: nothing precedes it;
+     * the BOS when the tokenizer adds one) and, when
      * {@code dropTrailingEos}, its last (the EOS the training stream appends).
      */
     public static UnigramModel fit(List<int[]> docs, int vocabSize, boolean dropTrailingEos) {

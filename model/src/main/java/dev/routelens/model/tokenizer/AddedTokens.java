@@ -64,6 +64,12 @@ final class AddedTokens {
         return tokens;
     }
 
+    /** {@code tokenizer_config.json} of a model directory; an empty object when there is none. */
+    static JsonNode readConfig(Path modelDir) throws IOException {
+        Path config = modelDir.resolve(TOKENIZER_CONFIG_FILE);
+        return Files.isRegularFile(config) ? readJson(config) : JSON.createObjectNode();
+    }
+
     private static void put(SortedMap<Integer, String> tokens, int id, String token, Path file) {
         if (id < 0) {
             throw new IllegalArgumentException(file + ": added token '" + token + "' has negative id " + id);

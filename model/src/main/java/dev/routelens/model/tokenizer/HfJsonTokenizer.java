@@ -17,11 +17,13 @@ import java.util.TreeMap;
 /**
  * An HF {@code tokenizer.json} through DJL's HuggingFaceTokenizer, loaded offline from the file.
  *
- * <p>Encoding runs without the file's post-processor (no special tokens added) and BOS is put first
- * here, so the ids follow the {@link Tokenizer#encode} contract whatever template the file declares.
- * BOS and EOS come from {@code bos_token}/{@code eos_token} in {@code tokenizer_config.json}, else from
- * pieces named {@code <s>}/{@code </s>}. The id-to-token table is read from the JSON (model vocabulary
- * plus {@code added_tokens}) so ids are bounds-checked in Java.
+ * <p>Encoding runs without the file's post-processor (no special tokens added); the BOS, when the file's
+ * convention adds one ({@link HfBosConvention}: Llama-style templates do, Qwen's ByteLevel and OLMoE's
+ * GPTNeoXTokenizer do not), is put first here, and no EOS is added whatever the template says. EOS and
+ * padding come from {@code eos_token}/{@code pad_token} in {@code tokenizer_config.json}, EOS else from a
+ * piece named {@code </s>}; decoding drops them, the BOS put first and the declared {@code bos_token}. The
+ * id-to-token table is read from the JSON (model vocabulary plus {@code added_tokens}) so ids are
+ * bounds-checked in Java.
  */
 public final class HfJsonTokenizer implements Tokenizer {
 
@@ -32,20 +34,22 @@ public final class HfJsonTokenizer implements Tokenizer {
 
     private final Path tokenizerFile;
     private final String[] tokens; // [V]
-    private final int bosId;
+    private final BosPolicy bos;
+    private final int declaredBosId; // bos_token of tokenizer_config.json (else <s>), -1 when none
     private final int eosId;
     private final int padId; // -1 when none
     private final ScienceEncoder science;
     private final HuggingFaceTokenizer hf;
 
-    private HfJsonTokenizer(Path tokenizerFile, String[] tokens, Map<String, Integer> ids, int bosId, int eosId,
-            int padId, ScienceVocabulary vocabulary, HuggingFaceTokenizer hf) {
+    private HfJsonTokenizer(Path tokenizerFile, String[] tokens, Map<String, Integer> ids, BosPolicy bos,
+            int declaredBosId, int eosId, int padId, ScienceVocabulary vocabulary, HuggingFaceTokenizer hf) {
         this.tokenizerFile = tokenizerFile;
         this.tokens = tokens;
-        this.bosId = bosId;
+        this.bos = bos;
+        this.declaredBosId = declaredBosId;
         this.eosId = eosId;
         this.padId = padId;
-        this.science = new ScienceEncoder(vocabulary, ids, bosId, tokenizerFile.toString());
+        this.science = new ScienceEncoder(vocabulary, ids, bos, tokenizerFile.toString());
         this.hf = hf;
     }
 
@@ -94,10 +98,9 @@ public final class HfJsonTokenizer implements Tokenizer {
         }
         String[] tokens = byId.values().toArray(String[]::new);
 
-        JsonNode config = Files.isRegularFile(modelDir.resolve(AddedTokens.TOKENIZER_CONFIG_FILE))
-                ? readJson(modelDir.resolve(AddedTokens.TOKENIZER_CONFIG_FILE))
-                : JSON.createObjectNode();
-        int bosId = specialId(file, config, "bos_token", "<s>", ids, true);
+        JsonNode config = AddedTokens.readConfig(modelDir);
+        BosPolicy bos = HfBosConvention.read(file, root, config, tokens);
+        int declaredBosId = specialId(file, config, "bos_token", "<s>", ids, false);
         int eosId = specialId(file, config, "eos_token", "</s>", ids, true);
         int padId = specialId(file, config, "pad_token", null, ids, false);
         ScienceVocabulary vocabulary = ScienceVocabulary.read(modelDir);
@@ -107,7 +110,7 @@ public final class HfJsonTokenizer implements Tokenizer {
                 .optTruncation(false)
                 .optPadding(false)
                 .build();
-        return new HfJsonTokenizer(file, tokens, ids, bosId, eosId, padId, vocabulary, hf);
+        return new HfJsonTokenizer(file, tokens, ids, bos, declaredBosId, eosId, padId, vocabulary, hf);
     }
 
     private static void put(Path file, Map<String, Integer> ids, TreeMap<Integer, String> byId, String token,
@@ -151,8 +154,8 @@ public final class HfJsonTokenizer implements Tokenizer {
     }
 
     @Override
-    public int bosId() {
-        return bosId;
+    public BosPolicy bos() {
+        return bos;
     }
 
     @Override
@@ -172,15 +175,16 @@ public final class HfJsonTokenizer implements Tokenizer {
 
     private int[] encodeProse(String text) {
         Encoding encoding = hf.encode(text, false, false);
-        long[] pieces = encoding.getIds(); // [T - 1]
-        int[] ids = new int[pieces.length + 1]; // [T]
-        ids[0] = bosId;
+        long[] pieces = encoding.getIds(); // [T - b]
+        int[] prefix = bos.prefix(); // [b], b = 0 or 1
+        int[] ids = new int[prefix.length + pieces.length]; // [T]
+        System.arraycopy(prefix, 0, ids, 0, prefix.length);
         for (int i = 0; i < pieces.length; i++) {
             if (pieces[i] < 0 || pieces[i] >= tokens.length) {
                 throw new IllegalStateException(tokenizerFile + ": tokenizer returned id " + pieces[i]
                         + " outside [0, " + tokens.length + ")");
             }
-            ids[i + 1] = (int) pieces[i];
+            ids[prefix.length + i] = (int) pieces[i];
         }
         return ids;
     }
@@ -197,7 +201,7 @@ public final class HfJsonTokenizer implements Tokenizer {
             checkId(id);
         }
         long[] kept = Arrays.stream(ids)
-                .filter(id -> id != bosId && id != eosId && id != padId)
+                .filter(id -> id != bos.id() && id != declaredBosId && id != eosId && id != padId)
                 .asLongStream()
                 .toArray(); // [T']
         return kept.length == 0 ? "" : hf.decode(kept, false);

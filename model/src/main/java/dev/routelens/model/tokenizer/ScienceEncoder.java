@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Encodes molecules and proteins SciDFM/Galactica style: {@code [BOS, start marker, one id per SMILES
- * atom token or amino-acid letter, end marker]}. Every piece is looked up by its exact string; a piece
- * the vocabulary lacks is refused with a message naming it and the input, never mapped to unknown.
+ * atom token or amino-acid letter, end marker]}, the BOS only when the tokenizer's {@link BosPolicy} adds
+ * one, as for prose. Every piece is looked up by its exact string; a piece the vocabulary lacks is refused
+ * with a message naming it and the input, never mapped to unknown.
  */
 public final class ScienceEncoder {
 
@@ -14,20 +15,20 @@ public final class ScienceEncoder {
 
     private final ScienceVocabulary vocabulary;
     private final Map<String, Integer> pieceIds;
-    private final int bosId;
+    private final int[] bosPrefix; // [0 or 1]
     private final String vocabularyName;
 
     /**
      * @param vocabulary markers and piece formats
      * @param pieceIds exact piece string to id, added tokens included
-     * @param bosId the id put first
+     * @param bos whether and which BOS is put first
      * @param vocabularyName where the vocabulary came from, for error messages
      */
-    public ScienceEncoder(ScienceVocabulary vocabulary, Map<String, Integer> pieceIds, int bosId,
+    public ScienceEncoder(ScienceVocabulary vocabulary, Map<String, Integer> pieceIds, BosPolicy bos,
             String vocabularyName) {
         this.vocabulary = vocabulary;
         this.pieceIds = Map.copyOf(pieceIds);
-        this.bosId = bosId;
+        this.bosPrefix = bos.prefix();
         this.vocabularyName = vocabularyName;
     }
 
@@ -35,7 +36,6 @@ public final class ScienceEncoder {
         return vocabulary;
     }
 
-    /** Ids for a SMILES string, {@code [BOS, start, atom..., end]}. */
     /**
      * The ids of {@code text} as {@code kind}: molecules and proteins here, prose through the
      * tokenizer's own subword model ({@code prose}). Refuses a null text or kind.
@@ -51,11 +51,13 @@ public final class ScienceEncoder {
         };
     }
 
+    /** Ids for a SMILES string, {@code [BOS?, start, atom..., end]}. */
     public int[] encodeSmiles(String smiles) {
         List<String> atoms = SmilesSplitter.split(smiles);
-        int[] ids = new int[atoms.size() + 3]; // [T]
-        ids[0] = bosId;
-        ids[1] = marker(vocabulary.smilesStart(), "SMILES", smiles);
+        int b = bosPrefix.length;
+        int[] ids = new int[b + atoms.size() + 2]; // [T]
+        System.arraycopy(bosPrefix, 0, ids, 0, b);
+        ids[b] = marker(vocabulary.smilesStart(), "SMILES", smiles);
         for (int i = 0; i < atoms.size(); i++) {
             String piece = vocabulary.smilesPiece(atoms.get(i));
             Integer id = pieceIds.get(piece);
@@ -63,20 +65,21 @@ public final class ScienceEncoder {
                 throw new IllegalArgumentException("SMILES '" + abbreviate(smiles) + "': atom token '" + atoms.get(i)
                         + "' (piece '" + piece + "') is not in the vocabulary of " + vocabularyName);
             }
-            ids[i + 2] = id;
+            ids[b + 1 + i] = id;
         }
         ids[ids.length - 1] = marker(vocabulary.smilesEnd(), "SMILES", smiles);
         return ids;
     }
 
-    /** Ids for an amino-acid sequence of upper-case IUPAC letters, {@code [BOS, start, letter..., end]}. */
+    /** Ids for an amino-acid sequence of upper-case IUPAC letters, {@code [BOS?, start, letter..., end]}. */
     public int[] encodeProtein(String sequence) {
         if (sequence == null || sequence.isEmpty()) {
             throw new IllegalArgumentException("empty protein sequence");
         }
-        int[] ids = new int[sequence.length() + 3]; // [T]
-        ids[0] = bosId;
-        ids[1] = marker(vocabulary.proteinStart(), "protein", sequence);
+        int b = bosPrefix.length;
+        int[] ids = new int[b + sequence.length() + 2]; // [T]
+        System.arraycopy(bosPrefix, 0, ids, 0, b);
+        ids[b] = marker(vocabulary.proteinStart(), "protein", sequence);
         for (int i = 0; i < sequence.length(); i++) {
             char letter = sequence.charAt(i);
             if (letter < 'A' || letter > 'Z') {
@@ -90,7 +93,7 @@ public final class ScienceEncoder {
                 throw new IllegalArgumentException("protein '" + abbreviate(sequence) + "': amino acid '" + letter
                         + "' (piece '" + piece + "') is not in the vocabulary of " + vocabularyName);
             }
-            ids[i + 2] = id;
+            ids[b + 1 + i] = id;
         }
         ids[ids.length - 1] = marker(vocabulary.proteinEnd(), "protein", sequence);
         return ids;

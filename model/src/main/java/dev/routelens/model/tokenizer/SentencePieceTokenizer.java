@@ -2,6 +2,7 @@ package dev.routelens.model.tokenizer;
 
 import ai.djl.sentencepiece.SpProcessor;
 import ai.djl.sentencepiece.SpTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.routelens.model.InputKind;
 import dev.routelens.model.tokenizer.SentencePieceModelProto.PieceType;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,13 @@ import java.util.stream.IntStream;
  * bounds-checked, and decoding is done in Java: DJL's {@code getToken} aborts the JVM on an out-of-range
  * id and its {@code decode} truncates 4-byte UTF-8. Prose is first split on added tokens (longest match
  * wins) and each remaining segment is encoded separately, as HF's slow LlamaTokenizer does in legacy mode.
+ *
+ * <p>BOS: the model's {@code bos_id} piece is put first unless {@code tokenizer_config.json} says
+ * {@code "add_bos_token": false}; {@code true} or no such key adds it, the default of the LlamaTokenizer this
+ * layout comes from (documented in transformers 5.18's {@code models/llama/tokenization_llama.py:77}, applied
+ * by transformers 4). transformers 5.18 itself builds a tokenizer from a bare {@code tokenizer.model} with
+ * {@code add_bos_token} false when the config has no such key ({@code tokenization_utils_tokenizers.py:454});
+ * RouteLens keeps the Llama default, with which SciDFM-nano was trained.
  */
 public final class SentencePieceTokenizer implements Tokenizer {
 
@@ -41,13 +49,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private final String[] addedTokens; // [vocabSize - pieceCount]
     private final Map<String, Integer> addedTokenIds; // every added token, also those naming a model piece
     private final Pattern addedTokenPattern; // null when there are no added tokens
+    private final BosPolicy bos;
     private final ScienceEncoder science;
     private final SpTokenizer nativeTokenizer;
     private final SpProcessor processor;
 
     private SentencePieceTokenizer(Path modelFile, SentencePieceModelProto model, String[] addedTokens,
-            Map<String, Integer> addedTokenIds, Map<String, Integer> pieceIds, ScienceVocabulary vocabulary,
-            SpTokenizer nativeTokenizer) {
+            Map<String, Integer> addedTokenIds, Map<String, Integer> pieceIds, BosPolicy bos,
+            ScienceVocabulary vocabulary, SpTokenizer nativeTokenizer) {
         this.modelFile = modelFile;
         this.model = model;
         this.addedTokens = addedTokens;
@@ -56,7 +65,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
                 .sorted(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()))
                 .map(Pattern::quote)
                 .collect(Collectors.joining("|")));
-        this.science = new ScienceEncoder(vocabulary, pieceIds, model.bosId(), modelFile.toString());
+        this.bos = bos;
+        this.science = new ScienceEncoder(vocabulary, pieceIds, bos, modelFile.toString());
         this.nativeTokenizer = nativeTokenizer;
         this.processor = nativeTokenizer.getProcessor();
     }
@@ -99,10 +109,28 @@ public final class SentencePieceTokenizer implements Tokenizer {
                         + " unassigned (model has " + pieceCount + " pieces)");
             }
         }
+        BosPolicy bos = bosPolicy(modelDir, model);
         ScienceVocabulary vocabulary = ScienceVocabulary.read(modelDir);
         SpTokenizer nativeTokenizer = new SpTokenizer(modelFile);
-        return new SentencePieceTokenizer(modelFile, model, beyond, addedTokenIds, pieceIds, vocabulary,
+        return new SentencePieceTokenizer(modelFile, model, beyond, addedTokenIds, pieceIds, bos, vocabulary,
                 nativeTokenizer);
+    }
+
+    /** The model's BOS piece, unless tokenizer_config.json says add_bos_token false. */
+    private static BosPolicy bosPolicy(Path modelDir, SentencePieceModelProto model) throws IOException {
+        JsonNode flag = AddedTokens.readConfig(modelDir).get("add_bos_token");
+        if (flag != null && !flag.isBoolean()) {
+            throw new IllegalArgumentException(modelDir.resolve(AddedTokens.TOKENIZER_CONFIG_FILE)
+                    + ": add_bos_token is " + flag + ", not true or false");
+        }
+        if (flag == null) {
+            return BosPolicy.adds(model.bosId(), model.piece(model.bosId()), MODEL_FILE
+                    + " bos_id; LlamaTokenizer's default add_bos_token=true (" + AddedTokens.TOKENIZER_CONFIG_FILE
+                    + " sets none)");
+        }
+        String source = AddedTokens.TOKENIZER_CONFIG_FILE + " add_bos_token=" + flag.booleanValue();
+        return flag.booleanValue() ? BosPolicy.adds(model.bosId(), model.piece(model.bosId()), source)
+                : BosPolicy.none(source);
     }
 
     @Override
@@ -111,8 +139,8 @@ public final class SentencePieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int bosId() {
-        return model.bosId();
+    public BosPolicy bos() {
+        return bos;
     }
 
     @Override
@@ -142,7 +170,9 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     private int[] encodeProse(String text) {
         IntStream.Builder ids = IntStream.builder();
-        ids.add(model.bosId());
+        for (int id : bos.prefix()) {
+            ids.add(id);
+        }
         if (addedTokenPattern == null) {
             encodeSegment(text, ids);
             return ids.build().toArray();
@@ -241,7 +271,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     /** The pieces of prose, as SentencePiece splits it (no BOS); for inspection and tests. */
     public List<String> pieces(String text) {
         int[] ids = encodeProse(text);
-        return Arrays.stream(ids, 1, ids.length).mapToObj(this::token).toList();
+        return Arrays.stream(ids, bos.prefix().length, ids.length).mapToObj(this::token).toList();
     }
 
     @Override

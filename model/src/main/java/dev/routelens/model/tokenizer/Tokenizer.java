@@ -4,25 +4,45 @@ import dev.routelens.model.InputKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * Turns an input document into the token ids a model reads, and ids back into text.
  *
- * <p>Ids lie in {@code [0, vocabSize())}. {@link #encode} puts BOS first, as HF's LlamaTokenizer does,
- * and adds no EOS. Implementations hold native resources: close them.
+ * <p>Ids lie in {@code [0, vocabSize())}. {@link #encode} puts a BOS first only when the tokenizer's
+ * convention adds one ({@link #bos()}, read from its files as HF transformers reads them: Llama and SciDFM
+ * add {@code <s>}, Qwen and OLMoE add nothing), and adds no EOS. Implementations hold native resources:
+ * close them.
  */
 public interface Tokenizer extends AutoCloseable {
 
     /** Number of ids, added tokens included. */
     int vocabSize();
 
-    int bosId();
+    /** Whether {@link #encode} puts a BOS first, which, and what decided it. */
+    BosPolicy bos();
+
+    /** Whether {@link #encode} puts a BOS first. */
+    default boolean addsBos() {
+        return bos().added();
+    }
+
+    /** The BOS convention in one line, e.g. {@code adds '<s>' (id 1): tokenizer.json post_processor ...}. */
+    default String bosConvention() {
+        return bos().describe();
+    }
+
+    /** The id {@link #encode} puts first; empty when the convention adds no BOS. */
+    default OptionalInt bosId() {
+        return bos().bosId();
+    }
 
     int eosId();
 
     /**
-     * The ids fed to the model, BOS first. Prose goes through the subword model; SMILES and proteins
-     * are wrapped in markers with one id per atom token or letter (see {@link ScienceEncoder}).
+     * The ids fed to the model: the BOS when {@link #bos()} adds one, then the input's own. Prose goes through
+     * the subword model; SMILES and proteins are wrapped in markers with one id per atom token or letter (see
+     * {@link ScienceEncoder}). Empty prose gives the BOS alone, or no ids at all.
      *
      * @throws IllegalArgumentException naming the token and the input when the vocabulary lacks a
      *     piece a molecule or protein needs, or when the input is not a SMILES string or sequence

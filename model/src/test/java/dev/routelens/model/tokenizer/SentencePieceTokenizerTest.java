@@ -46,7 +46,10 @@ class SentencePieceTokenizerTest {
     void nanoLayout() {
         assertEquals(4096, nano.vocabSize());
         assertEquals(nano.pieceCount(), nano.vocabSize());
-        assertEquals("<s>", nano.token(nano.bosId()));
+        assertEquals("<s>", nano.token(nano.bosId().orElseThrow()));
+        assertTrue(nano.addsBos());
+        assertEquals("adds '<s>' (id 1): tokenizer.model bos_id; LlamaTokenizer's default add_bos_token=true"
+                + " (tokenizer_config.json sets none)", nano.bosConvention());
         assertEquals("</s>", nano.token(nano.eosId()));
         assertEquals("[PAD]", nano.token(nano.padId()));
     }
@@ -60,7 +63,7 @@ class SentencePieceTokenizerTest {
         };
         for (String text : texts) {
             int[] ids = nano.encode(text, InputKind.TEXT);
-            assertEquals(nano.bosId(), ids[0], text);
+            assertEquals(nano.bosId().orElseThrow(), ids[0], text);
             assertTrue(Arrays.stream(ids).allMatch(id -> id >= 0 && id < nano.vocabSize()), text);
             assertEquals(text, nano.decode(ids), "round trip of '" + text + "'");
         }
@@ -163,7 +166,7 @@ class SentencePieceTokenizerTest {
         for (int id : new int[] {-1, nano.vocabSize(), Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nano.token(id));
             assertTrue(e.getMessage().contains("token id " + id), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> nano.decode(new int[] {nano.bosId(), id}));
+            assertThrows(IllegalArgumentException.class, () -> nano.decode(new int[] {nano.bosId().orElseThrow(), id}));
         }
         assertEquals("", nano.decode(new int[0]));
     }
@@ -202,6 +205,33 @@ class SentencePieceTokenizerTest {
             assertArrayEquals(Arrays.copyOfRange(withoutAdded, 1, withoutAdded.length),
                     Arrays.copyOfRange(ids, 2, 2 + withoutAdded.length - 1));
         }
+    }
+
+    @Test
+    void addBosTokenOfTheConfigDecides(@TempDir Path dir) throws IOException {
+        for (String file : List.of("tokenizer.model", ScienceVocabulary.FILE_NAME)) {
+            Files.copy(TestPaths.nano().resolve(file), dir.resolve(file));
+        }
+        int[] withBos = nano.encode("CC(=O)O", InputKind.SMILES);
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": false}");
+        try (Tokenizer noBos = Tokenizer.load(dir)) {
+            assertFalse(noBos.addsBos());
+            assertTrue(noBos.bosId().isEmpty());
+            assertEquals("adds no BOS: tokenizer_config.json add_bos_token=false", noBos.bosConvention());
+            int[] prose = nano.encode("Hello world.", InputKind.TEXT);
+            assertArrayEquals(Arrays.copyOfRange(prose, 1, prose.length), noBos.encode("Hello world.", InputKind.TEXT));
+            assertArrayEquals(new int[0], noBos.encode("", InputKind.TEXT));
+            assertArrayEquals(Arrays.copyOfRange(withBos, 1, withBos.length), noBos.encode("CC(=O)O", InputKind.SMILES));
+            assertEquals("Hello world.", noBos.decode(noBos.encode("Hello world.", InputKind.TEXT)));
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": true}");
+        try (Tokenizer bos = Tokenizer.load(dir)) {
+            assertEquals("adds '<s>' (id 1): tokenizer_config.json add_bos_token=true", bos.bosConvention());
+            assertArrayEquals(withBos, bos.encode("CC(=O)O", InputKind.SMILES));
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_bos_token\": \"no\"}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.load(dir));
+        assertTrue(e.getMessage().contains("add_bos_token is \"no\""), e.getMessage());
     }
 
     /** The nano model with add_dummy_prefix switched on, as in SciDFM's LlamaTokenizer model. */
