@@ -10,18 +10,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's JShell session, run non-interactively: jshell reads the example script. */
+/** The README's JShell session, run non-interactively as {@code ./routelens jshell FILE} runs the example script. */
 class JShellScriptTest {
 
     @Test
     void readmeScriptReproducesFigure1(@TempDir Path dir) throws Exception {
         Path home = Path.of(System.getProperty("routelens.home")).toAbsolutePath().normalize();
-        Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path out = dir.resolve("jshell-out");
-        List<String> cmd = List.of(jshell.toString(), "--class-path", System.getProperty("java.class.path"),
-                "-R-Djava.awt.headless=true", "-R-Dai.djl.offline=true", "-R-Droutelens.home=" + home,
-                "-R-Droutelens.out=" + out, "-R-Droutelens.perClass=5",
-                "--startup", "DEFAULT", "--startup", home.resolve("cli/src/main/jshell/routelens.jsh").toString(),
+        // As `./routelens jshell FILE` runs it: snippet by snippet, stopping at the first failure.
+        List<String> cmd = List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Droutelens.home=" + home,
+                "-Droutelens.out=" + out, "-Droutelens.perClass=5", JShellRunner.class.getName(),
+                home.resolve("cli/src/main/jshell/routelens.jsh").toString(),
                 home.resolve("cli/src/main/jshell/figure1-example.jsh").toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile())
                 .directory(dir.toFile()).start();

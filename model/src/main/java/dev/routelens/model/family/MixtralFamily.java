@@ -35,11 +35,6 @@ public final class MixtralFamily implements ModelFamily {
     }
 
     @Override
-    public boolean addsBosByDefault() {
-        return true;
-    }
-
-    @Override
     public MoeConfig readConfig(JsonNode root) {
         HfConfig c = new HfConfig(root);
         String type = ModelFamily.canonicalType(c.modelType());

@@ -29,8 +29,6 @@ public interface ModelFamily {
     /** Its checkpoint tensor names (the HF hub layout). */
     TensorNames tensorNames();
 
-    /** Whether encoding for this family starts with BOS when its tokenizer files do not say. */
-    boolean addsBosByDefault();
 
     /**
      * The family of {@code modelType} (case-insensitive); a family RouteLens knows but does not implement is

@@ -36,11 +36,6 @@ public final class OlmoeFamily implements ModelFamily {
     }
 
     @Override
-    public boolean addsBosByDefault() {
-        return false;
-    }
-
-    @Override
     public MoeConfig readConfig(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("clip_qkv", "attention_bias"));

@@ -35,11 +35,6 @@ public final class Qwen2MoeFamily implements ModelFamily {
     }
 
     @Override
-    public boolean addsBosByDefault() {
-        return false;
-    }
-
-    @Override
     public MoeConfig readConfig(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("qkv_bias", "shared_expert_intermediate_size", "mlp_only_layers",

@@ -36,11 +36,6 @@ public final class Qwen3MoeFamily implements ModelFamily {
     }
 
     @Override
-    public boolean addsBosByDefault() {
-        return false;
-    }
-
-    @Override
     public MoeConfig readConfig(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("attention_bias", "mlp_only_layers", "decoder_sparse_step", "use_sliding_window"));
