@@ -111,7 +111,14 @@ public final class SentencePieceTokenizer implements Tokenizer {
         }
         BosPolicy bos = bosPolicy(modelDir, model);
         ScienceVocabulary vocabulary = ScienceVocabulary.read(modelDir);
-        SpTokenizer nativeTokenizer = new SpTokenizer(modelFile);
+        SpTokenizer nativeTokenizer;
+        try {
+            nativeTokenizer = new SpTokenizer(modelFile);
+        } catch (IOException | RuntimeException e) { // the native library's message names no file
+            String reason = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+            throw new IOException(modelFile + ": SentencePiece cannot load it"
+                    + (reason.isEmpty() ? "" : " (" + reason + ")") + "; is the file complete?", e);
+        }
         return new SentencePieceTokenizer(modelFile, model, beyond, addedTokenIds, pieceIds, bos, vocabulary,
                 nativeTokenizer);
     }

@@ -294,4 +294,21 @@ class SentencePieceTokenizerTest {
         }
         assertEquals(sequence.length() + 3, nano.encode(sequence.toString(), InputKind.PROTEIN).length);
     }
+
+    @Test
+    void aTruncatedModelFileIsRefusedNamingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] whole = java.nio.file.Files.readAllBytes(TestPaths.nano().resolve(SentencePieceTokenizer.MODEL_FILE));
+        java.nio.file.Path file = dir.resolve(SentencePieceTokenizer.MODEL_FILE);
+        for (int cut = 0; cut < whole.length; cut += Math.max(1, whole.length / 40)) {
+            java.nio.file.Files.write(file, java.util.Arrays.copyOf(whole, cut));
+            try (Tokenizer t = Tokenizer.load(dir)) {
+                assertTrue(t.vocabSize() < nano.vocabSize(), "a cut file at " + cut + " loaded every piece");
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                String m = e.getMessage();
+                assertTrue(m.contains(file.toString()) && !m.contains("\n"), "cut at " + cut + ": " + m);
+                assertFalse(m.matches(".*\\b[A-Z]\\w*(Exception|Error)\\b.*"), "cut at " + cut + ": " + m);
+            }
+        }
+    }
 }
