@@ -62,6 +62,11 @@ final class SampleCollector {
         samples.add(new Sample(cleanId, label.strip(), inputKind, normalized, origin));
     }
 
+    /** How many records were kept or rejected so far: a format that adds none read nothing. */
+    int outcomes() {
+        return samples.size() + errors.size();
+    }
+
     SampleSet toSet(String source) {
         return new SampleSet(samples, errors, source);
     }
