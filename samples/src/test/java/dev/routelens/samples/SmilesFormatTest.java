@@ -64,4 +64,20 @@ class SmilesFormatTest {
         assertEquals(List.of(), set.samples());
         assertReason(errorAt(set, file.toString(), 1), "lacks a 'smiles' column");
     }
+
+    /** CDK reads an unknown bracket symbol as a placeholder atom: "[Xx]" was accepted as a molecule. */
+    @Test
+    void refusesAtomsThatNameNoElementAndMoleculesWithoutAtoms() throws Exception {
+        Path file = TestFiles.write(dir.resolve("odd.smi"), "[Xx] unknown\nC* wildcard\n. nothing\n[Og] oganesson\n"
+                + "CCO\tethanol\tthird column\n");
+        SampleSet set = SampleReader.read(file);
+        String name = file.toString();
+        assertEquals(List.of("wildcard", "oganesson"), TestFiles.ids(set));
+        assertEquals("invalid SMILES: a bracket atom names no element (only element symbols and the wildcard * are allowed)",
+                errorAt(set, name, 1).reason());
+        assertEquals("invalid SMILES: no atoms", errorAt(set, name, 3).reason());
+        SampleError third = errorAt(set, name, 5);
+        assertEquals("ethanol", third.id());
+        assertReason(third, "more than two tab-separated fields");
+    }
 }
