@@ -11,8 +11,9 @@ import org.biojava.nbio.core.sequence.io.GenericFastaHeaderParser;
  * Protein FASTA ({@code .fasta}, {@code .fa}, {@code .faa}): label {@code proteins}, kind protein,
  * id = the accession that BioJava's header parser finds ({@code sp|P15455|CRU4_ARATH ...} gives
  * {@code P15455}; a plain header gives its first word). Records are split here, line by line, so that
- * each error keeps its line number and a bad record costs only itself; sequence lines are joined,
- * whitespace dropped and upper-cased. Lines starting with ';' are comments.
+ * each error keeps its line number and a bad record costs only itself (a header line that is not valid
+ * UTF-8 still starts a record, so the record before it is kept); sequence lines are joined, whitespace
+ * dropped and upper-cased. Lines starting with ';' are comments.
  */
 final class FastaFormat implements SampleFormat {
     private final GenericFastaHeaderParser<ProteinSequence, AminoAcidCompound> headerParser =
@@ -24,6 +25,10 @@ final class FastaFormat implements SampleFormat {
         Record[] current = {null};
         Utf8Lines.read(file, line -> {
             if (!line.ok()) {
+                if (line.text().startsWith(">")) { // a bad header starts a record of its own, lost with it
+                    finish(name, current[0], out);
+                    current[0] = new Record(line.number(), accession(line.text().substring(1).strip()));
+                }
                 out.reject(name, line.number(), current[0] == null ? "" : current[0].id, line.problem());
                 if (current[0] != null) {
                     current[0].broken = true;

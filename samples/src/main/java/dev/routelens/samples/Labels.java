@@ -2,6 +2,8 @@ package dev.routelens.samples;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The class labels of SciDFM's Figure 1 and the stable order labels are listed in. */
 public final class Labels {
@@ -19,7 +21,29 @@ public final class Labels {
     public static final Comparator<String> ORDER = Comparator.comparingInt(Labels::figureRank)
             .thenComparing(Comparator.naturalOrder());
 
+    /** Runs of whitespace, including no-break and other Unicode spaces. */
+    private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
+
     private Labels() {
+    }
+
+    /**
+     * {@code label} with surrounding whitespace removed and inner runs of whitespace (no-break spaces
+     * included) made one space; the Figure 1 spelling when it names one of those classes in any case.
+     */
+    public static String canonical(String label) {
+        String tidy = SPACES.matcher(label).replaceAll(" ").strip();
+        for (String figure : FIGURE1) {
+            if (figure.equalsIgnoreCase(tidy)) {
+                return figure;
+            }
+        }
+        return tidy;
+    }
+
+    /** What two labels that name the same class share: {@link #canonical} in lower case. */
+    public static String key(String label) {
+        return canonical(label).toLowerCase(Locale.ROOT);
     }
 
     private static int figureRank(String label) {

@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openscience.cdk.exception.InvalidSmilesException;
+import org.openscience.cdk.interfaces.IAtom;
+import org.openscience.cdk.interfaces.IAtomContainer;
+import org.openscience.cdk.interfaces.IPseudoAtom;
 import org.openscience.cdk.silent.SilentChemObjectBuilder;
 import org.openscience.cdk.smiles.SmilesParser;
 
 /**
  * Validates records as the format readers hand them over, keeps the good ones and turns each bad one
  * into a {@link SampleError}. Ids are unique across everything one collector sees; the first valid
- * record with an id wins. Holds one CDK parser for all SMILES.
+ * record with an id wins. Labels are compared by {@link Labels#key}: the Figure 1 spelling is used for
+ * its classes, and for any other label the first spelling seen, so that "Physics", " physics" and
+ * "PHYSICS" are one class. Holds one CDK parser for all SMILES.
  */
 final class SampleCollector {
     /** IUPAC one-letter amino-acid codes: the 20 standard ones plus B, Z, X, U (Sec) and O (Pyl). */
@@ -23,6 +28,7 @@ final class SampleCollector {
     private final List<Sample> samples = new ArrayList<>();
     private final List<SampleError> errors = new ArrayList<>();
     private final Map<String, String> firstSeenAt = new HashMap<>();
+    private final Map<String, String> labelSpelling = new HashMap<>();
 
     /** Records a problem that is not tied to one well-formed record (a bad line, a bad header). */
     void reject(String file, long line, String id, String reason) {
@@ -59,7 +65,13 @@ final class SampleCollector {
             return;
         }
         String origin = source == null || source.isBlank() ? file + ":" + line : source.strip();
-        samples.add(new Sample(cleanId, label.strip(), inputKind, normalized, origin));
+        String spelling = labelSpelling.computeIfAbsent(Labels.key(label), key -> Labels.canonical(label));
+        samples.add(new Sample(cleanId, spelling, inputKind, normalized, origin));
+    }
+
+    /** How many records were kept or rejected so far: a format that adds none read nothing. */
+    int outcomes() {
+        return samples.size() + errors.size();
     }
 
     SampleSet toSet(String source) {
@@ -71,8 +83,16 @@ final class SampleCollector {
         if (id.isEmpty()) {
             return "missing id";
         }
-        if (label == null || label.isBlank()) {
+        if (label == null || Labels.canonical(label).isEmpty()) {
             return "missing label";
+        }
+        String idControl = anyControlCharacter(id);
+        if (idControl != null) {
+            return "the id has " + idControl;
+        }
+        String labelControl = anyControlCharacter(label.strip());
+        if (labelControl != null) {
+            return "the label has " + labelControl;
         }
         if (kind != null && !kind.isBlank()) {
             try {
@@ -97,6 +117,16 @@ final class SampleCollector {
             char c = text.charAt(i);
             if (Character.getType(c) == Character.CONTROL && c != '\n' && c != '\t' && c != '\r') {
                 return String.format(Locale.ROOT, "control character U+%04X at character %d", (int) c, i + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The first control character, tab and line breaks included, described; null when there is none. */
+    private static String anyControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return String.format(Locale.ROOT, "a control character (U+%04X) at character %d", (int) value.charAt(i), i + 1);
             }
         }
         return null;
@@ -132,22 +162,51 @@ final class SampleCollector {
         };
     }
 
+    /**
+     * Why CDK cannot read {@code smiles}, or why what it read is not a molecule: no atoms (".") or an
+     * element symbol that does not exist ("[Xx]", which CDK reads as a placeholder atom; the SMILES
+     * wildcard '*' is allowed). Null when it is fine.
+     */
     private String smilesProblem(String smiles) {
         for (int i = 0; i < smiles.length(); i++) {
             if (Character.isWhitespace(smiles.charAt(i))) {
                 return "invalid SMILES: whitespace at character " + (i + 1);
             }
         }
+        IAtomContainer molecule;
         try {
-            smilesParser.parseSmiles(smiles);
-            return null;
-        } catch (InvalidSmilesException | RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return "invalid SMILES: " + message.lines().findFirst().orElse("").strip();
+            molecule = smilesParser.parseSmiles(smiles);
+        } catch (InvalidSmilesException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+            message = message.endsWith(":") ? message.substring(0, message.length() - 1) : message;
+            return "invalid SMILES: " + (message.isEmpty() ? "CDK could not parse it" : message);
+        } catch (RuntimeException e) {
+            return "invalid SMILES: CDK could not parse it";
         }
+        if (molecule.getAtomCount() == 0) {
+            return "invalid SMILES: no atoms";
+        }
+        long placeholders = 0;
+        for (IAtom atom : molecule.atoms()) {
+            if (atom instanceof IPseudoAtom || atom.getAtomicNumber() == null || atom.getAtomicNumber() == 0) {
+                placeholders++;
+            }
+        }
+        long wildcards = smiles.chars().filter(c -> c == '*').count();
+        if (placeholders > wildcards) {
+            return "invalid SMILES: a bracket atom names no element (only element symbols and the wildcard * are allowed)";
+        }
+        return null;
     }
 
-    /** Letters outside {@link #PROTEIN_ALPHABET}; {@code sequence} is already upper case without whitespace. */
+    /** Shortest sequence the nucleotide check applies to: below it, an all-ACGTUN peptide is plausible. */
+    static final int NUCLEOTIDE_CHECK_LENGTH = 10;
+
+    /**
+     * Letters outside {@link #PROTEIN_ALPHABET}, or a sequence made only of A, C, G, T, U and N (DNA or
+     * RNA, which would pass the letter check and be read as a nonsense protein); {@code sequence} is
+     * already upper case without whitespace. Null when it is fine.
+     */
     static String proteinProblem(String sequence) {
         for (int i = 0; i < sequence.length(); i++) {
             char c = sequence.charAt(i);
@@ -156,6 +215,9 @@ final class SampleCollector {
                         "protein sequence has '%s' at residue %d, outside the IUPAC alphabet %s",
                         new String(Character.toChars(sequence.codePointAt(i))), i + 1, PROTEIN_ALPHABET);
             }
+        }
+        if (sequence.length() >= NUCLEOTIDE_CHECK_LENGTH && sequence.chars().allMatch(c -> "ACGTUN".indexOf(c) >= 0)) {
+            return "protein sequence has only the letters A, C, G, T, U and N: it looks like DNA or RNA, not a protein";
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.routelens.samples;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +19,12 @@ import java.util.stream.Stream;
  *   <li>{@code .smi}: SMILES with an optional name column, label {@code molecules};</li>
  *   <li>{@code .tsv}: molecules with a {@code smiles} column.</li>
  * </ul>
- * A directory is read file by file in sorted name order (not recursively; hidden files and other
- * extensions are ignored). Every record is validated; bad records become {@link SampleError}s and
- * the rest are kept. A missing or unreadable source throws {@link SampleSourceException}.
+ * A directory is read file by file in sorted name order (not recursively; hidden files, subdirectories
+ * and other extensions are ignored). Every record is validated; bad records become {@link SampleError}s
+ * and the rest are kept; a file that yields no record at all (empty, blank, only a header or comments)
+ * becomes one error on line 0. A missing or unreadable source, or one that is not a regular file (a named
+ * pipe, a device, a broken link; also such an entry with a sample extension in a directory), throws
+ * {@link SampleSourceException}, whose one-line message names the path and says what it is.
  */
 public final class SampleReader {
     /** The extensions this reader understands, lower case, without the dot. */
@@ -31,9 +35,7 @@ public final class SampleReader {
 
     /** Reads a sample file or a directory of them. */
     public static SampleSet read(Path src) {
-        if (!Files.exists(src)) {
-            throw new SampleSourceException("sample source not found: " + src);
-        }
+        SourcePaths.requireFileOrDirectory(src, "sample source");
         if (Files.isDirectory(src)) {
             List<Path> files = filesIn(src);
             if (files.isEmpty()) {
@@ -58,30 +60,52 @@ public final class SampleReader {
         for (Path file : files) {
             SampleFormat format = formatOf(file).orElseThrow(() -> new SampleSourceException(
                     "unsupported sample file " + file + " (expected ." + String.join(", .", EXTENSIONS) + ")"));
-            if (!Files.isRegularFile(file)) {
-                throw new SampleSourceException("sample source not found: " + file);
-            }
-            if (!Files.isReadable(file)) {
-                throw new SampleSourceException("cannot read sample source " + file + " (permission denied)");
-            }
+            SourcePaths.requireReadableFile(file, "sample source");
+            int before = collector.outcomes();
             format.read(file, collector);
+            if (collector.outcomes() == before) {
+                collector.reject(file.toString(), 0, "", emptyFileReason(file));
+            }
         }
         return collector.toSet(source);
     }
 
-    /** The supported files directly inside {@code dir}, sorted by name. */
+    /**
+     * The supported files directly inside {@code dir}, sorted by name. An entry with a sample extension
+     * that is neither a file nor a directory (a named pipe, a broken link) is refused rather than skipped.
+     */
     static List<Path> filesIn(Path dir) {
         if (!Files.isReadable(dir)) {
             throw new SampleSourceException("cannot read sample directory " + dir + " (permission denied)");
         }
+        List<Path> candidates;
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
+            candidates = entries.filter(file -> !file.getFileName().toString().startsWith("."))
                     .filter(file -> formatOf(file).isPresent())
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new SampleSourceException("cannot read sample directory " + dir + ": " + e.getMessage(), e);
+            throw new SampleSourceException("cannot read sample directory " + dir + " (" + SourcePaths.describe(e) + ")", e);
+        } catch (UncheckedIOException e) {
+            throw new SampleSourceException("cannot read sample directory " + dir + " ("
+                    + SourcePaths.describe(e.getCause()) + ")", e);
+        }
+        for (Path file : candidates) {
+            if (SourcePaths.isSpecial(file)) {
+                throw new SampleSourceException("sample file " + file + " is not a regular file ("
+                        + SourcePaths.specialKind(file) + ")");
+            }
+        }
+        return candidates.stream().filter(Files::isRegularFile).toList();
+    }
+
+    /** Why a file gave no record: it is empty, or holds only blank lines, a header or comments. */
+    private static String emptyFileReason(Path file) {
+        try {
+            return Files.size(file) == 0 ? "no samples in this file: it is empty"
+                    : "no samples in this file: it has no records (only blank lines, a header or comments)";
+        } catch (IOException e) {
+            return "no samples in this file";
         }
     }
 

@@ -16,19 +16,23 @@ public final class SampleSelection {
     }
 
     /**
-     * Keeps only the samples whose label is in {@code labels}; errors and source are kept.
+     * Keeps only the samples whose label is in {@code labels}, compared as the readers compare labels
+     * ({@link Labels#key}: case and surrounding whitespace do not matter); errors and source are kept.
      *
      * @throws IllegalArgumentException naming the available labels when one is not in the set
      */
     public static SampleSet labels(SampleSet set, List<String> labels) {
-        Set<String> wanted = new LinkedHashSet<>(labels);
+        Set<String> wanted = new LinkedHashSet<>();
+        labels.forEach(label -> wanted.add(Labels.key(label)));
         List<String> available = set.labels();
-        List<String> unknown = wanted.stream().filter(label -> !available.contains(label)).toList();
+        Set<String> availableKeys = new LinkedHashSet<>();
+        available.forEach(label -> availableKeys.add(Labels.key(label)));
+        List<String> unknown = labels.stream().distinct().filter(label -> !availableKeys.contains(Labels.key(label))).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown label" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown) + " in " + set.source() + "; available: " + String.join(", ", available));
         }
-        List<Sample> kept = set.samples().stream().filter(sample -> wanted.contains(sample.label())).toList();
+        List<Sample> kept = set.samples().stream().filter(sample -> wanted.contains(Labels.key(sample.label()))).toList();
         return new SampleSet(kept, set.errors(), set.source());
     }
 
@@ -64,13 +68,23 @@ public final class SampleSelection {
      * @throws IllegalArgumentException naming the empty classes otherwise
      */
     public static SampleSet requireNonEmpty(SampleSet set, List<String> labels) {
-        Map<String, Integer> counts = set.countsByLabel();
-        List<String> empty = labels.stream().distinct().filter(label -> counts.getOrDefault(label, 0) == 0).toList();
+        Set<String> present = new LinkedHashSet<>();
+        set.countsByLabel().keySet().forEach(label -> present.add(Labels.key(label)));
+        List<String> empty = labels.stream().distinct().filter(label -> !present.contains(Labels.key(label))).toList();
         if (!empty.isEmpty()) {
             throw new IllegalArgumentException("no samples for class" + (empty.size() > 1 ? "es " : " ")
-                    + String.join(", ", empty) + " in " + set.source()
-                    + (set.errors().isEmpty() ? "" : " (" + set.errors().size() + " records were rejected)"));
+                    + String.join(", ", empty) + " in " + set.source() + SampleRequirements.rejected(set));
         }
         return set;
+    }
+
+    /**
+     * Returns {@code set} when it meets {@code requirements} (e.g. {@link SampleRequirements#FIGURE1});
+     * cheap, meant to run before any model is loaded.
+     *
+     * @throws IllegalArgumentException with a one-line message saying what the set lacks
+     */
+    public static SampleSet require(SampleSet set, SampleRequirements requirements) {
+        return requirements.require(set);
     }
 }

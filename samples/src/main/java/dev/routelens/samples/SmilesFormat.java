@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * A {@code .smi} file: a SMILES string a line, optionally followed by whitespace and a name, which
- * becomes the id ({@code <file stem>-<line>} when absent). Label {@code molecules}. Blank lines, lines
- * starting with '#' and a first line whose first word is "smiles" (a header) are skipped.
+ * becomes the id ({@code <file stem>-<line>} when absent); a name holding a tab (a third column) is
+ * rejected rather than read as part of the id. Label {@code molecules}. Blank lines, lines starting
+ * with '#' and a first line whose first word is "smiles" (a header) are skipped.
  */
 final class SmilesFormat implements SampleFormat {
     @Override
@@ -28,6 +29,12 @@ final class SmilesFormat implements SampleFormat {
             }
             String title = parts.length > 1 ? parts[1].strip() : "";
             String id = title.isEmpty() ? stem + "-" + line.number() : title;
+            if (title.indexOf('\t') >= 0) {
+                out.reject(name, line.number(), title.substring(0, title.indexOf('\t')).strip(),
+                        "more than two tab-separated fields: a .smi line is a SMILES string and an optional name"
+                                + " (for more columns, use a .tsv with a header)");
+                return;
+            }
             out.accept(name, line.number(), id, Labels.MOLECULES, InputKind.SMILES.id(), parts[0], null);
         });
     }

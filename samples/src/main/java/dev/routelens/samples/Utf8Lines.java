@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,11 @@ import java.util.function.Consumer;
 
 /**
  * Splits a file into lines and decodes each one as strict UTF-8 on its own, so that a bad byte
- * sequence costs one line, not the file. Lines end at '\n'; a trailing '\r' is dropped, and so is a
- * byte-order mark at the start of the file. A line longer than {@link #MAX_LINE_CHARS} characters is
- * reported without being kept in memory whole.
+ * sequence costs one line, not the file. Lines end at "\n", "\r\n" or a lone "\r" (a file saved with
+ * classic Mac line ends is not read as one line). A UTF-8 byte-order mark is dropped where it starts a
+ * line (at the top of the file, or where files were concatenated); a UTF-16 or UTF-32 byte-order mark
+ * at the top refuses the file. A line longer than {@link #MAX_LINE_CHARS} characters is reported
+ * without being kept in memory whole.
  */
 final class Utf8Lines {
     /** Longest accepted line, in UTF-16 characters. */
@@ -42,15 +43,26 @@ final class Utf8Lines {
             byte[] chunk = new byte[1 << 16];
             long number = 0;
             boolean pending = false;
+            boolean afterCr = false; // the last byte ended a line with '\r': a '\n' next belongs to it
+            boolean first = true;
             int read;
             while ((read = in.read(chunk)) >= 0) {
+                if (first && read > 0) {
+                    refuseWideEncoding(file, chunk, read);
+                    first = false;
+                }
                 for (int i = 0; i < read; i++) {
-                    if (chunk[i] == '\n') {
+                    byte b = chunk[i];
+                    if (b == '\n' && afterCr) {
+                        afterCr = false;
+                    } else if (b == '\n' || b == '\r') {
                         sink.accept(buffer.finish(++number, decoder));
                         pending = false;
+                        afterCr = b == '\r';
                     } else {
-                        buffer.add(chunk[i]);
+                        buffer.add(b);
                         pending = true;
+                        afterCr = false;
                     }
                 }
             }
@@ -59,6 +71,27 @@ final class Utf8Lines {
             }
         } catch (IOException e) {
             throw new SampleSourceException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a file that starts with a UTF-16 or UTF-32 byte-order mark: read as UTF-8, every line of
+     * it would be rejected one by one.
+     */
+    private static void refuseWideEncoding(Path file, byte[] start, int length) {
+        String encoding = null;
+        if (length >= 4 && start[0] == (byte) 0xFF && start[1] == (byte) 0xFE && start[2] == 0 && start[3] == 0) {
+            encoding = "UTF-32LE";
+        } else if (length >= 4 && start[0] == 0 && start[1] == 0 && start[2] == (byte) 0xFE && start[3] == (byte) 0xFF) {
+            encoding = "UTF-32BE";
+        } else if (length >= 2 && start[0] == (byte) 0xFF && start[1] == (byte) 0xFE) {
+            encoding = "UTF-16LE";
+        } else if (length >= 2 && start[0] == (byte) 0xFE && start[1] == (byte) 0xFF) {
+            encoding = "UTF-16BE";
+        }
+        if (encoding != null) {
+            throw new SampleSourceException("cannot read " + file + ": it is " + encoding
+                    + " (it starts with that byte-order mark); save it as UTF-8");
         }
     }
 
@@ -95,12 +128,8 @@ final class Utf8Lines {
                     return tooLong(number);
                 }
                 int length = size;
-                if (length > 0 && bytes[length - 1] == '\r') {
-                    length--;
-                }
                 int start = 0;
-                if (number == 1 && length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
-                        && (bytes[2] & 0xFF) == 0xBF) {
+                if (length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
                     start = 3;
                 }
                 return decode(number, ByteBuffer.wrap(bytes, start, length - start), decoder);
@@ -121,17 +150,16 @@ final class Utf8Lines {
                     return tooLong(number);
                 }
                 return new DecodedLine(number, chars.toString(), null);
-            } catch (MalformedInputException e) {
-                int offset = input.position() - lineStart;
-                return new DecodedLine(number, null, "invalid UTF-8 (malformed byte sequence at byte " + (offset + 1)
-                        + " of the line)");
             } catch (CharacterCodingException e) {
-                return new DecodedLine(number, null, "invalid UTF-8 (" + e.getMessage() + ")");
+                int offset = input.position() - lineStart;
+                String lenient = new String(input.array(), lineStart, input.limit() - lineStart, StandardCharsets.UTF_8);
+                return new DecodedLine(number, lenient, "invalid UTF-8 (malformed byte sequence at byte " + (offset + 1)
+                        + " of the line)");
             }
         }
 
         private static DecodedLine tooLong(long number) {
-            return new DecodedLine(number, null, String.format(Locale.ROOT,
+            return new DecodedLine(number, "", String.format(Locale.ROOT,
                     "line longer than %,d characters", MAX_LINE_CHARS));
         }
     }

@@ -1,11 +1,14 @@
 package dev.routelens.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -51,5 +54,21 @@ class ErrorsCsvTest {
         Path out = dir.resolve("errors.csv");
         ErrorsCsv.write(out, List.of());
         assertEquals("file,line,id,reason\n", Files.readString(out));
+    }
+
+    /** Issue "Reliability, round two" 4: a message may only point at an errors.csv that was written. */
+    @Test
+    void writeIfAnyWritesOnlyWithErrorsAndRemovesAStaleFile() throws Exception {
+        Path out = dir.resolve("errors.csv");
+        Files.writeString(out, "file,line,id,reason\nold.jsonl,1,,from an earlier run\n");
+        Optional<Path> none = ErrorsCsv.writeIfAny(out, List.of());
+        assertEquals(Optional.empty(), none);
+        assertFalse(Files.exists(out), "a stale errors.csv from an earlier run is removed");
+        assertEquals("", ErrorsCsv.seeAlso(none));
+
+        Optional<Path> written = ErrorsCsv.writeIfAny(out, List.of(new SampleError("a.jsonl", 2, "x", "empty text")));
+        assertEquals(Optional.of(out), written);
+        assertTrue(Files.readString(out).contains("a.jsonl,2,x,empty text"));
+        assertEquals(" (see " + out + ")", ErrorsCsv.seeAlso(written));
     }
 }

@@ -66,4 +66,26 @@ class FastaFormatTest {
         assertReason(errorAt(set, name, 12), "duplicate id 'P00005'");
         assertEquals(6, set.errors().size(), set.errors().toString());
     }
+
+    /** A header line that was not UTF-8 used to break the record before it: P1 was lost, unnamed. */
+    @Test
+    void aBadHeaderLineCostsOnlyItsOwnRecord() throws Exception {
+        Path file = TestFiles.writeMixed(dir.resolve("h.fasta"), ">P1\nMKT\n", new byte[] {'>', 'P', (byte) 0xFF, '2', '\n'},
+                "MKV\n>P3\nMKW\n");
+        SampleSet set = SampleReader.read(file);
+        assertEquals(List.of("P1", "P3"), TestFiles.ids(set));
+        SampleError bad = errorAt(set, file.toString(), 3);
+        assertEquals("P\uFFFD2", bad.id());
+        assertReason(bad, "invalid UTF-8");
+        assertEquals(1, set.errors().size(), set.errors().toString());
+    }
+
+    @Test
+    void refusesNucleotideSequencesAndReadsClassicMacLineEnds() throws Exception {
+        Path file = TestFiles.write(dir.resolve("mixed.fasta"), ">N1\rACGTACGTAC\rGTACGT\r>P1\rMKTAYIAK\r>short\rGATC\r");
+        SampleSet set = SampleReader.read(file);
+        assertEquals(List.of("P1", "short"), TestFiles.ids(set), "a 4-letter peptide is not called DNA");
+        assertEquals("protein sequence has only the letters A, C, G, T, U and N: it looks like DNA or RNA, not a protein",
+                errorAt(set, file.toString(), 1).reason());
+    }
 }

@@ -70,7 +70,7 @@ class JsonlFormatTest {
         assertEquals("fine", set.samples().get(0).text(), "the first record with an id wins");
         assertEquals(14, set.errors().size(), set.errors().toString());
         assertReason(errorAt(set, name, 2), "malformed JSON");
-        assertReason(errorAt(set, name, 3), "malformed JSON: expected an object");
+        assertReason(errorAt(set, name, 3), "malformed JSON: expected one object a line, found an array");
         assertReason(errorAt(set, name, 4), "empty text");
         assertEquals("empty", errorAt(set, name, 4).id());
         assertReason(errorAt(set, name, 5), "empty text");
@@ -99,5 +99,56 @@ class JsonlFormatTest {
         SampleSet set = SampleReader.read(file);
         assertEquals(List.of("short"), TestFiles.ids(set));
         assertReason(errorAt(set, file.toString(), 1), "line longer than 1,000,000 characters");
+    }
+
+    /** Jackson read the first value of a line and ignored the rest, and let a repeated field win. */
+    @Test
+    void rejectsLinesWithMoreThanOneValueOrARepeatedField() throws Exception {
+        Path file = TestFiles.write(dir.resolve("two.jsonl"), """
+                {"id":"a","label":"physics","text":"x"} {"id":"b","label":"physics","text":"y"}
+                {"id":"c","label":"physics","text":"x"},
+                {"id":"d","id":"e","label":"physics","text":"x"}
+                {"id":"f","label":"physics","text":"kept"}
+                """);
+        SampleSet set = SampleReader.read(file);
+        String name = file.toString();
+        assertEquals(List.of("f"), TestFiles.ids(set));
+        assertReason(errorAt(set, name, 1), "malformed JSON: more than one JSON value on the line");
+        assertReason(errorAt(set, name, 2), "malformed JSON");
+        assertReason(errorAt(set, name, 3), "malformed JSON: Duplicate field 'id'");
+    }
+
+    @Test
+    void acceptsStringOrIntegerIdsAndOnlyStringsElsewhere() throws Exception {
+        Path file = TestFiles.write(dir.resolve("types.jsonl"), """
+                {"id":42,"label":"physics","text":"integer id"}
+                {"id":1.0,"label":"physics","text":"1.0 would have become the id"}
+                {"id":"b","label":7,"text":"a number label"}
+                {"id":"c","label":"physics","text":true}
+                {"id":"d","label":"physics","Text":"wrong case"}
+                {"id":"e","label":"physics","text":"extra fields are ignored","meta":{"k":[1]}}
+                """);
+        SampleSet set = SampleReader.read(file);
+        String name = file.toString();
+        assertEquals(List.of("42", "e"), TestFiles.ids(set));
+        assertEquals("field 'id' must be a string or an integer, found a number", errorAt(set, name, 2).reason());
+        assertEquals("field 'label' must be a string, found a number", errorAt(set, name, 3).reason());
+        assertEquals("field 'text' must be a string, found true/false", errorAt(set, name, 4).reason());
+        assertEquals("no 'text' field (nor 'title' or 'abstract')", errorAt(set, name, 5).reason());
+    }
+
+    @Test
+    void parserMessagesNameNoJavaApi() throws Exception {
+        Path file = TestFiles.write(dir.resolve("api.jsonl"), "{\"id\":NaN}\n// note\n{\"a\":" + "[".repeat(1200)
+                + "]".repeat(1200) + "}\n[\n");
+        SampleSet set = SampleReader.read(file);
+        assertEquals(4, set.errors().size(), set.errors().toString());
+        assertEquals("malformed JSON: Non-standard token 'NaN' (at character 10)", set.errors().get(0).reason());
+        assertReason(set.errors().get(1), "comments are not allowed");
+        assertEquals("malformed JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)",
+                set.errors().get(2).reason());
+        for (SampleError error : set.errors()) {
+            assertTrue(!error.reason().matches(".*(`|Feature|Constraints|\\[Source|com\\.fasterxml).*"), error.reason());
+        }
     }
 }

@@ -62,4 +62,21 @@ class LabelTextFormatTest {
         assertReason(bad, "invalid UTF-8 (malformed byte sequence at byte 4 of the line)");
         assertReason(errorAt(set, file.toString(), 4), "control character U+001B at character 8");
     }
+
+    /** "Physics", " physics" and "PHYSICS" used to be three classes, each with its own colour. */
+    @Test
+    void labelsThatDifferInCaseOrSpacingAreOneClass() throws Exception {
+        TestFiles.write(dir.resolve("Physics.txt"), "Light bends.\n");
+        TestFiles.write(dir.resolve("more.jsonl"), """
+                {"id":"a","label":" PHYSICS ","text":"Mass curves space."}
+                {"id":"b","label":"cell\u00a0 biology","text":"Cells divide."}
+                {"id":"c","label":"Cell Biology","text":"Genes mutate."}
+                {"id":"d","label":"phys\\tics","text":"a tab in a label"}
+                """);
+        SampleSet set = SampleReader.read(dir);
+        assertEquals(Map.of("physics", 2, "cell biology", 2), set.countsByLabel());
+        assertEquals(List.of("physics", "cell biology"), set.labels());
+        assertReason(errorAt(set, dir.resolve("more.jsonl").toString(), 4), "the label has a control character (U+0009)");
+        assertEquals(2, SampleSelection.labels(set, List.of("Cell Biology")).size());
+    }
 }

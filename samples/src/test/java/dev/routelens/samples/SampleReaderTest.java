@@ -73,4 +73,68 @@ class SampleReaderTest {
                 + dir.resolve("a.jsonl") + ":1)");
         assertEquals(dir.toString(), set.source());
     }
+
+    /** Creates a named pipe, or skips visibly where mkfifo is missing. */
+    private static Path fifo(Path path) throws Exception {
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("mkfifo is not available: " + e.getMessage());
+            throw e;
+        }
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(path), "mkfifo did not make " + path);
+        return path;
+    }
+
+    /** Issue "Reliability, round two" 3: a named pipe was reported as "not found" (and opening one blocks). */
+    @Test
+    void aNamedPipeOrDeviceIsRefusedSayingWhatItIs() throws Exception {
+        Path pipe = fifo(dir.resolve("samples.csv"));
+        SampleSourceException e = assertThrows(SampleSourceException.class, () -> SampleReader.read(pipe));
+        assertEquals("sample source " + pipe + " is not a regular file (a named pipe; save the samples to a file and pass that)",
+                e.getMessage());
+        Path devNull = Path.of("/dev/null");
+        if (Files.exists(devNull)) {
+            assertEquals("sample source /dev/null is not a regular file (a character device)",
+                    assertThrows(SampleSourceException.class, () -> SampleReader.read(devNull)).getMessage());
+        }
+        Path socketFile = dir.resolve("s.jsonl");
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(socketFile));
+            assertTrue(assertThrows(SampleSourceException.class, () -> SampleReader.read(socketFile)).getMessage()
+                    .endsWith("is not a regular file (a socket)"));
+        }
+    }
+
+    @Test
+    void aDirectoryWithAPipeOrABrokenLinkAmongItsSampleFilesIsRefusedNotSkipped() throws Exception {
+        Path source = Files.createDirectory(dir.resolve("source"));
+        TestFiles.write(source.resolve("a.jsonl"), "{\"id\":\"a\",\"label\":\"physics\",\"text\":\"x\"}\n");
+        Path link = Files.createSymbolicLink(source.resolve("b.jsonl"), dir.resolve("gone.jsonl"));
+        SampleSourceException broken = assertThrows(SampleSourceException.class, () -> SampleReader.read(source));
+        assertEquals("sample file " + link + " is not a regular file (a broken symbolic link to " + dir.resolve("gone.jsonl")
+                + ")", broken.getMessage());
+        assertEquals("sample source not found: " + link + " (a broken symbolic link to " + dir.resolve("gone.jsonl") + ")",
+                assertThrows(SampleSourceException.class, () -> SampleReader.read(link)).getMessage());
+        Files.delete(link);
+        Path pipe = fifo(source.resolve("c.jsonl"));
+        assertTrue(assertThrows(SampleSourceException.class, () -> SampleReader.read(source)).getMessage()
+                .startsWith("sample file " + pipe + " is not a regular file (a named pipe"));
+    }
+
+    /** An empty file among the sources used to vanish without a word: a class could go missing. */
+    @Test
+    void aFileWithNoRecordsIsOneErrorOnLineZero() throws Exception {
+        TestFiles.write(dir.resolve("biology.txt"), "Cells divide.\n");
+        Path empty = TestFiles.write(dir.resolve("physics.txt"), "");
+        Path blank = TestFiles.write(dir.resolve("c.jsonl"), "\n  \n");
+        Path header = TestFiles.write(dir.resolve("d.csv"), "id,label,kind,text\n");
+        SampleSet set = SampleReader.read(dir);
+        assertEquals(List.of("biology-1"), TestFiles.ids(set));
+        assertEquals(List.of(
+                new SampleError(blank.toString(), 0, "", "no samples in this file: it has no records (only blank lines, a header or comments)"),
+                new SampleError(header.toString(), 0, "", "no samples in this file: it has no records (only blank lines, a header or comments)"),
+                new SampleError(empty.toString(), 0, "", "no samples in this file: it is empty")), set.errors());
+    }
 }

@@ -47,13 +47,14 @@ class SmilesFormatTest {
                 """);
         SampleSet set = SampleReader.read(file);
         String name = file.toString();
-        assertEquals(List.of("Amigdalin", "1-Pentene", "molecules-4", "molecules-6"), TestFiles.ids(set));
+        assertEquals(List.of("Amigdalin", "1-Pentene", "molecules-4"), TestFiles.ids(set));
         assertEquals("esol", set.samples().get(0).source());
         assertEquals(name + ":4", set.samples().get(2).source());
         set.samples().forEach(sample -> assertEquals("molecules", sample.label()));
         assertReason(errorAt(set, name, 5), "invalid SMILES");
         assertEquals("TOX1", errorAt(set, name, 5).id());
-        assertEquals(1, set.errors().size());
+        assertReason(errorAt(set, name, 6), "expected 3 tab-separated fields (smiles, source, id), found 1");
+        assertEquals(2, set.errors().size());
     }
 
     @Test
@@ -62,5 +63,21 @@ class SmilesFormatTest {
         SampleSet set = SampleReader.read(file);
         assertEquals(List.of(), set.samples());
         assertReason(errorAt(set, file.toString(), 1), "lacks a 'smiles' column");
+    }
+
+    /** CDK reads an unknown bracket symbol as a placeholder atom: "[Xx]" was accepted as a molecule. */
+    @Test
+    void refusesAtomsThatNameNoElementAndMoleculesWithoutAtoms() throws Exception {
+        Path file = TestFiles.write(dir.resolve("odd.smi"), "[Xx] unknown\nC* wildcard\n. nothing\n[Og] oganesson\n"
+                + "CCO\tethanol\tthird column\n");
+        SampleSet set = SampleReader.read(file);
+        String name = file.toString();
+        assertEquals(List.of("wildcard", "oganesson"), TestFiles.ids(set));
+        assertEquals("invalid SMILES: a bracket atom names no element (only element symbols and the wildcard * are allowed)",
+                errorAt(set, name, 1).reason());
+        assertEquals("invalid SMILES: no atoms", errorAt(set, name, 3).reason());
+        SampleError third = errorAt(set, name, 5);
+        assertEquals("ethanol", third.id());
+        assertReason(third, "more than two tab-separated fields");
     }
 }
