@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens}: expert-routing analysis of mixture-of-experts language models. */
 @Command(name = "routelens", mixinStandardHelpOptions = true, version = "RouteLens 0.1.0",
-        description = "Expert-routing analysis of mixture-of-experts language models (SciDFM, Mixtral layout).",
+        description = "Expert-routing analysis of mixture-of-experts language models (Mixtral/SciDFM, OLMoE, Qwen2-MoE, Qwen3-MoE).",
         footer = {"", "Also: ./routelens jshell [FILE] opens JShell with RouteLens loaded (see README)."},
         subcommands = {ProbeCommand.class, Figure1Command.class, StatsCommand.class, AblateCommand.class,
             TrainCommand.class, BenchCommand.class})
