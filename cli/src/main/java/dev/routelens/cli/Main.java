@@ -28,6 +28,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 usage). */
     public static int execute(String... args) {
+        debug = false; // static, and picocli takes a field's value at construction as its default: reset per run
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
