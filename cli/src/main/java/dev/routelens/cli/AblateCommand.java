@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens ablate}: knock out experts and measure NLL and routing changes per class. */
 @Command(name = "ablate", mixinStandardHelpOptions = true,
-        description = "Knock out one expert, or sweep every (layer, expert), and measure per-class NLL and routing shifts.")
+        description = {"Knock out one expert, or sweep every (layer, expert), and measure per-class NLL and routing shifts.",
+            "Modes: reroute (mask expert E's gate logit where it would be chosen: the next best takes over),",
+            "zero (keep the routing, drop E's output), top-r (mask each token's r best experts; no --expert),",
+            "zero-shared (replace the shared expert's contribution layers.{L}.moe.shared by zeros, at --layer L",
+            "or at every MoE layer with --all-layers; no --expert; Qwen2-MoE only). Only MoE layers can be",
+            "ablated (a dense layer is refused, naming the MoE layers); sweeps cover the MoE layers."})
 public final class AblateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
@@ -30,22 +35,25 @@ public final class AblateCommand implements Callable<Integer> {
         @ArgGroup(exclusive = false)
         Single single;
 
-        @Option(names = "--sweep", description = "Every (layer, expert) pair (every layer for top-r).")
+        @Option(names = "--sweep", description = "Every (MoE layer, expert) pair (every MoE layer for top-r and zero-shared).")
         boolean sweep;
+
+        @Option(names = "--all-layers", description = "zero-shared only: the shared expert zeroed at every MoE layer at once.")
+        boolean allLayers;
     }
 
     static final class Single {
-        @Option(names = "--layer", required = true)
+        @Option(names = "--layer", required = true, paramLabel = "L", description = "An MoE layer (real index).")
         int layer;
 
-        @Option(names = "--expert", required = true)
-        int expert;
+        @Option(names = "--expert", paramLabel = "E", description = "The expert (reroute and zero).")
+        Integer expert;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--mode", defaultValue = "reroute", paramLabel = "reroute|zero|top-r", description = "Ablation mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "reroute", paramLabel = "reroute|zero|top-r|zero-shared", description = "Ablation mode (default: ${DEFAULT-VALUE}).")
     String mode;
 
     @Option(names = "--r", defaultValue = "1", description = "r for top-r (default: ${DEFAULT-VALUE}).")
@@ -65,13 +73,20 @@ public final class AblateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AblationMode m = AblationMode.parse(mode);
+        AblationMode m = parseMode();
+        if (target.allLayers && m != AblationMode.ZERO_SHARED) {
+            throw new UserError("--all-layers applies to --mode zero-shared only; use --sweep for " + m.id());
+        }
+        if (target.single != null && m.needsExpert() && target.single.expert == null) {
+            throw new UserError("--mode " + m.id() + " needs --expert");
+        }
         out = CheckpointDir.outputDir("ablate", out, resume);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
+            var config = loaded.model().config();
+            Ablation single = planned(m, config);
             Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
             tokens.writeErrors(out);
-            var config = loaded.model().config();
             AblationStudy study = new AblationStudy(loaded.probe());
             List<AblationResult> results;
             if (target.sweep) {
@@ -86,14 +101,12 @@ public final class AblateCommand implements Callable<Integer> {
                 results = sweep.results();
                 AblationPlots.write(out, sweep);
             } else {
-                Ablation a = new Ablation(target.single.layer, target.single.expert, m, m == AblationMode.TOP_R ? r : 0);
-                a.check(config);
                 long units = 2 * StreamControl.tokenParts(config, tokens.docs().stream().mapToLong(d -> d.ids().length).sum());
                 try (Progress bar = loaded.streaming() == null ? null : new Progress("ablate", units)) {
                     if (bar != null) {
                         loaded.streaming().attach(bar, true);
                     }
-                    results = List.of(study.run(tokens.docs(), a));
+                    results = List.of(study.run(tokens.docs(), single));
                 }
             }
             AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
@@ -108,5 +121,30 @@ public final class AblateCommand implements Callable<Integer> {
                     out.resolve("ablation.csv").toAbsolutePath());
         }
         return 0;
+    }
+
+    /**
+     * The one ablation asked for (for a sweep, its first), refused by name before any work when the model
+     * lacks its layer, expert or shared expert.
+     */
+    private Ablation planned(AblationMode m, dev.routelens.model.MoeConfig config) {
+        int rr = m == AblationMode.TOP_R ? r : 0;
+        Ablation a = target.allLayers ? Ablation.zeroShared(Ablation.ALL_LAYERS)
+                : target.sweep ? new Ablation(config.moeLayers()[0], 0, m, rr)
+                : new Ablation(target.single.layer, target.single.expert == null ? 0 : target.single.expert, m, rr);
+        try {
+            a.check(config);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        return a;
+    }
+
+    private AblationMode parseMode() {
+        try {
+            return AblationMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationSweep;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Heatmap;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** NLL delta per (layer, expert) for each class, on one diverging scale. */
+/** NLL delta per (MoE layer, expert) for each class, on one diverging scale; rows named by real layer index. */
 final class AblationPlots {
     private AblationPlots() {
     }
@@ -19,7 +20,10 @@ final class AblationPlots {
         for (String c : classes) {
             deltas.add(sweep.deltas(c));
         }
-        Heatmap.write(out, "ablation_delta", "NLL change when an expert is knocked out (" + sweep.mode().id() + ")",
-                classes, deltas, "layer", "expert", true);
+        String what = sweep.mode() == AblationMode.ZERO_SHARED ? "the shared expert is zeroed"
+                : "an expert is knocked out";
+        List<String> layers = java.util.Arrays.stream(sweep.layers()).mapToObj(Integer::toString).toList();
+        Heatmap.write(out, "ablation_delta", "NLL change when " + what + " (" + sweep.mode().id() + ")",
+                classes, deltas, "layer", layers, "expert", true);
     }
 }

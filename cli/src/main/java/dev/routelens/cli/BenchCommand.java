@@ -185,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
                 double naive = medianOf(sweepTimes[1]);
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("documents", sweepSet.size());
-                f.put("ablations", c.numLayers() * c.numExperts());
+                f.put("ablations", c.moeLayers().length * c.numExperts());
                 f.put("residual_cached_seconds", cached);
                 f.put("naive_seconds", naive);
                 f.put("speedup", naive / cached);
@@ -377,7 +377,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             TokenBatch batch = new TokenBatch(batchDocs);
             BatchCapture base = probe.runBatch(batch, n -> n.endsWith(".resid.mid"), Map.of(), true, 0, null);
-            for (int l = 0; l < c.numLayers(); l++) {
+            for (int l : c.moeLayers()) {
                 Predicate<String> topk = HookPoints.topkFrom(l);
                 ResumePoint at = ResumePoint.residMid(l); // where every ablation at layer l resumes
                 float[] residual = base.packed(at.hookName()); // [N*H], shared by the layer's ablations

@@ -9,7 +9,6 @@ import dev.routelens.embed.Tsne;
 import dev.routelens.embed.TsneConfig;
 import dev.routelens.embed.TsneMethod;
 import dev.routelens.model.io.AtomicFiles;
-import dev.routelens.routing.ExpertChoice;
 import dev.routelens.routing.ExpertChoiceTable;
 import dev.routelens.routing.LabeledTokens;
 import dev.routelens.routing.RoutingPass;
@@ -102,7 +101,7 @@ final class Figure1Job {
                 }
                 result = pass.run(docs, null, CheckpointDir.prepare(out, resume).resolve("routing.jsonl"), bar);
             }
-            ExpertChoiceTable.Builder table = ExpertChoiceTable.builder(config.numLayers(), config.numExperts());
+            ExpertChoiceTable.Builder table = ExpertChoiceTable.builder(config);
             for (int d = 0; d < docs.size(); d++) {
                 table.add(docs.get(d).id(), docs.get(d).label(), docs.get(d).kind(), result.expertChoice(d));
             }
@@ -128,7 +127,7 @@ final class Figure1Job {
             metrics.put("quality", quality);
             AtomicFiles.write(out.resolve("metrics.json"), w -> JSON.writeValue(w, metrics));
             try (var s = timer.stage("plots")) {
-                Figure1Plots.write(out, choices, embedding, config.numLayers(), config.numExperts());
+                Figure1Plots.write(out, choices, embedding);
             }
             run.put("model", loaded.description());
             run.put("config_sha256", loaded.configDigest());
@@ -197,7 +196,8 @@ final class Figure1Job {
 
     private void summary(ExpertChoiceTable choices, QualityReport q, Tokenized tokens, RoutingPass.Result result) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("figure1: %d documents, E_T width %d%n", choices.size(), choices.columnNames().size()));
+        s.append(String.format("figure1: %d documents, E_T width %d (%d MoE layers x %d experts)%n", choices.size(),
+                choices.width(), choices.layers().length, choices.experts()));
         Map<String, Integer> counts = choices.classCounts();
         for (String label : dev.routelens.viz.ClassStyle.order(List.copyOf(counts.keySet()))) {
             s.append(String.format("  %-12s %4d%n", label, counts.get(label)));
@@ -218,10 +218,5 @@ final class Figure1Job {
         s.append("  outputs in ").append(out.toAbsolutePath()).append(": expert_choice.csv tsne.csv figure1.png figure1.svg")
                 .append(" expert_usage.png metrics.json run.json").append(System.lineSeparator());
         System.out.print(s);
-    }
-
-    /** The paper's choice vectors' column names, for the JShell facade. */
-    static List<String> columns(int layers, int experts) {
-        return ExpertChoice.columnNames(layers, experts);
     }
 }

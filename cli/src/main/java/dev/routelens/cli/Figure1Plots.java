@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** figure1.png/svg (the embedding) and expert_usage.png/svg (mean E_T per class, layers x experts). */
+/**
+ * figure1.png/svg (the embedding) and expert_usage.png/svg (mean E_T per class, MoE layers x experts, rows
+ * named by real layer index).
+ */
 final class Figure1Plots {
     private Figure1Plots() {
     }
 
-    static void write(Path out, ExpertChoiceTable choices, Embedding embedding, int layers, int experts) throws IOException {
+    static void write(Path out, ExpertChoiceTable choices, Embedding embedding) throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
         Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
                 choices.labels().toArray(String[]::new), embedding.coords(), axis);
@@ -25,8 +28,10 @@ final class Figure1Plots {
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
         List<double[][]> matrices = new ArrayList<>();
         for (String label : order) {
-            matrices.add(ExpertChoice.toMatrix(means.get(label), experts));
+            matrices.add(ExpertChoice.toMatrix(means.get(label), choices.experts()));
         }
-        Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", "expert", false);
+        List<String> layers = java.util.Arrays.stream(choices.layers()).mapToObj(Integer::toString).toList();
+        Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", layers, "expert",
+                false);
     }
 }

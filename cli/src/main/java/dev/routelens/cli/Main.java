@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens}: expert-routing analysis of mixture-of-experts language models. */
 @Command(name = "routelens", mixinStandardHelpOptions = true, version = "RouteLens 0.1.0",
-        description = "Expert-routing analysis of mixture-of-experts language models (SciDFM, Mixtral layout).",
+        description = "Expert-routing analysis of mixture-of-experts language models (Mixtral/SciDFM, OLMoE, Qwen2-MoE, Qwen3-MoE).",
         footer = {"", "Also: ./routelens jshell [FILE] opens JShell with RouteLens loaded (see README)."},
         subcommands = {ProbeCommand.class, Figure1Command.class, StatsCommand.class, AblateCommand.class,
             TrainCommand.class, BenchCommand.class})
@@ -41,6 +41,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code (0 ok, 1 failure, 2 usage). */
     public static int execute(String... args) {
+        debug = false; // static, and picocli takes a field's value at construction as its default: reset per run
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

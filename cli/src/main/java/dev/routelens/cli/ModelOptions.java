@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
 
 /** Which model to run, where, and in what precision. */
 public final class ModelOptions {
-    @Option(names = "--model", paramLabel = "DIR", description = "HF-layout checkpoint directory (default: model/nano, the embedded SciDFM-nano).")
+    @Option(names = "--model", paramLabel = "DIR", description = "HF-layout checkpoint directory of a Mixtral/SciDFM, OLMoE, Qwen2-MoE or Qwen3-MoE model (default: model/nano, the embedded SciDFM-nano).")
     Path model;
 
-    @Option(names = "--random-init", paramLabel = "CONFIG.json", description = "Build a model of this Mixtral-layout config with seeded random weights instead of loading one.")
+    @Option(names = "--random-init", paramLabel = "CONFIG.json", description = "Build a model of this config.json (model_type mixtral, SciDFM, olmoe, qwen2_moe or qwen3_moe) with seeded random weights instead of loading one.")
     Path randomInit;
 
     @Option(names = "--init-seed", paramLabel = "N", defaultValue = "0", description = "Seed of --random-init weights (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,7 @@ public final class ProbeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--ablate", paramLabel = "LAYER:EXPERT[:MODE]", description = "Knock out an expert (modes: reroute, zero, top-r); repeatable.")
+    @Option(names = "--ablate", paramLabel = "LAYER:EXPERT[:MODE]", description = "Knock out an expert at an MoE layer (modes: reroute, zero, top-r; LAYER:zero-shared or all:zero-shared zeroes Qwen2-MoE's shared expert); repeatable.")
     List<String> ablations = new ArrayList<>();
 
     @Option(names = "--r", defaultValue = "1", description = "r for top-r ablations (default: ${DEFAULT-VALUE}).")
@@ -110,7 +110,13 @@ public final class ProbeCommand implements Callable<Integer> {
             List<float[][]> gates = new ArrayList<>();
             List<int[][]> topk = new ArrayList<>();
             List<float[][]> weights = new ArrayList<>();
-            for (int l = 0; l < c.numLayers(); l++) {
+            for (int l = 0; l < c.numLayers(); l++) { // a dense layer has no router: null at its index
+                if (!c.isMoeLayer(l)) {
+                    gates.add(null);
+                    topk.add(null);
+                    weights.add(null);
+                    continue;
+                }
                 gates.add(cache.get(0, HookPoints.gate(l)).matrix());
                 topk.add(cache.get(0, HookPoints.topk(l)).intMatrix());
                 weights.add(cache.get(0, HookPoints.topkWeights(l)).matrix());

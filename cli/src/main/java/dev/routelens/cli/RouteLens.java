@@ -45,7 +45,7 @@ public final class RouteLens {
         return load(NanoModel.locate().orElseThrow(() -> new UserError("cannot find model/nano")).toString());
     }
 
-    /** Any Mixtral-layout HF checkpoint directory, on the CPU in float32. */
+    /** Any supported HF checkpoint directory (Mixtral/SciDFM, OLMoE, Qwen2-MoE, Qwen3-MoE), on the CPU in float32. */
     public static LoadedModel load(String dir) throws IOException {
         Path p = Path.of(dir);
         return new LoadedModel(ModelLoader.load(p, Device.cpu(), Precision.F32), Tokenizer.load(p), p.toString(),
@@ -72,20 +72,19 @@ public final class RouteLens {
         return Tokenized.of(samples, model.tokenizer()).docs();
     }
 
-    /** Captures gate logits and returns their per-document sums [D][L][E]. */
+    /** Captures gate logits and returns their per-document sums [D][M][E] over the M MoE layers. */
     public static RoutingPass.Result capture(LoadedModel model, List<LabeledTokens> docs) throws IOException {
         return new RoutingPass(new Probe(model.model())).run(docs, null, null, n -> { });
     }
 
-    /** E_T = concat over layers of softmax(sum of gate logits), one row per document. */
+    /** E_T = concat over the MoE layers of softmax(sum of gate logits), one row per document. */
     public static ExpertChoiceTable expertChoice(LoadedModel model, List<LabeledTokens> docs) throws IOException {
         return expertChoice(model, docs, capture(model, docs));
     }
 
     /** E_T from an existing capture. */
     public static ExpertChoiceTable expertChoice(LoadedModel model, List<LabeledTokens> docs, RoutingPass.Result r) {
-        var c = model.model().config();
-        ExpertChoiceTable.Builder b = ExpertChoiceTable.builder(c.numLayers(), c.numExperts());
+        ExpertChoiceTable.Builder b = ExpertChoiceTable.builder(r.layers(), model.model().config().numExperts());
         for (int d = 0; d < docs.size(); d++) {
             b.add(docs.get(d).id(), docs.get(d).label(), docs.get(d).kind(), r.expertChoice(d));
         }
@@ -111,21 +110,18 @@ public final class RouteLens {
         choices.writeCsv(out.resolve("expert_choice.csv"));
         QualityReport q = quality(choices, embedding);
         AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
-        int experts = choices.columnNames().size() / layers(choices);
-        Figure1Plots.write(out, choices, embedding, layers(choices), experts);
+        Figure1Plots.write(out, choices, embedding);
         return out;
     }
 
-    /** Knocks out expert {@code expert} at {@code layer} ("reroute", "zero" or "top-r"). */
+    /**
+     * Knocks out expert {@code expert} at MoE layer {@code layer} ("reroute", "zero", "top-r", or "zero-shared",
+     * where the expert is ignored and a layer of {@link Ablation#ALL_LAYERS} zeroes the shared expert everywhere).
+     */
     public static AblationResult ablate(LoadedModel model, List<LabeledTokens> docs, int layer, int expert, String mode) {
         AblationMode m = AblationMode.parse(mode);
         Ablation a = new Ablation(layer, expert, m, m == AblationMode.TOP_R ? 1 : 0);
         a.check(model.model().config());
         return new AblationStudy(new Probe(model.model())).run(docs, a);
-    }
-
-    private static int layers(ExpertChoiceTable t) {
-        String last = t.columnNames().get(t.columnNames().size() - 1); // L{i}E{j}
-        return Integer.parseInt(last.substring(1, last.indexOf('E'))) + 1;
     }
 }

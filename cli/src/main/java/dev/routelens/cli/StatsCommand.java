@@ -1,7 +1,9 @@
 package dev.routelens.cli;
 
+import dev.routelens.model.MoeConfig;
 import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.routing.LayerClassMetrics;
+import dev.routelens.routing.MoeLayers;
 import dev.routelens.routing.RoutingMetrics;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.routing.RoutingReport;
@@ -17,9 +19,10 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens stats}: routing metrics per layer and class. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Routing metrics per layer and class.",
+        description = {"Routing metrics per MoE layer and class.",
             "Expert share, consecutive-token repetition, vocabulary specialisation, co-activation, load balance",
-            "and routing entropy, as CSV and JSON, with plots for one layer."})
+            "and routing entropy, as CSV and JSON, with plots for one layer. Dense layers (Qwen's mlp_only_layers)",
+            "have no router and no rows; layers are named by their real index."})
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
@@ -36,7 +39,7 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--layer", defaultValue = "-1", description = "Layer for the expert-share bar chart (default: the last).")
+    @Option(names = "--layer", defaultValue = "-1", description = "MoE layer for the expert-share and co-activation plots (default: the last MoE layer).")
     int layer;
 
     @Override
@@ -44,9 +47,11 @@ public final class StatsCommand implements Callable<Integer> {
         out = CheckpointDir.outputDir("stats", out, resume);
         SampleSet samples = sampleOptions.read(seed);
         try (LoadedModel loaded = modelOptions.load()) {
+            var config = loaded.model().config();
+            int[] moeLayers = config.moeLayers();
+            int chartLayer = chartLayer(config);
             Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
             tokens.writeErrors(out);
-            var config = loaded.model().config();
             RoutingMetrics metrics = RoutingMetrics.forConfig(config);
             RoutingPass pass = new RoutingPass(loaded.probe());
             try (Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
@@ -59,10 +64,6 @@ public final class StatsCommand implements Callable<Integer> {
             report.writeMetricsCsv(out.resolve("routing_metrics.csv"));
             report.writeCoActivationCsv(out.resolve("coactivation.csv"));
             report.writeJson(out.resolve("routing_report.json"));
-            int chartLayer = layer < 0 ? config.numLayers() - 1 : layer;
-            if (chartLayer >= config.numLayers()) {
-                throw new UserError("--layer " + layer + " but the model has " + config.numLayers() + " layers");
-            }
             StatsPlots.write(out, report, chartLayer);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", loaded.description());
@@ -78,14 +79,14 @@ public final class StatsCommand implements Callable<Integer> {
                 double repK = 0;
                 double entropy = 0;
                 double balance = 0;
-                for (int l = 0; l < config.numLayers(); l++) {
+                for (int l : moeLayers) {
                     LayerClassMetrics m = report.row(label, l);
                     rep1 += m.repetitionTop1();
                     repK += m.repetitionEither();
                     entropy += m.entropy();
                     balance += m.loadBalance();
                 }
-                int n = config.numLayers();
+                int n = moeLayers.length;
                 perClass.put(label, Map.of("mean_repetition_top1", rep1 / n, "mean_repetition_either", repK / n,
                         "mean_entropy_nats", entropy / n, "mean_load_balance", balance / n));
             }
@@ -98,5 +99,21 @@ public final class StatsCommand implements Callable<Integer> {
                     tokens.docs().size(), report.classLabels().size() - 1, out.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** The layer to plot: {@code --layer}, which must be an MoE layer, or the last MoE layer. Checked before any work. */
+    private int chartLayer(MoeConfig config) {
+        int[] moeLayers = config.moeLayers();
+        if (layer < 0) {
+            return moeLayers[moeLayers.length - 1];
+        }
+        if (layer >= config.numLayers()) {
+            throw new UserError("--layer " + layer + " but the model has " + config.numLayers() + " layers");
+        }
+        if (!config.isMoeLayer(layer)) {
+            throw new UserError("--layer " + layer + " is a dense layer of this " + config.modelType()
+                    + " model (no router); its MoE layers are " + MoeLayers.list(moeLayers));
+        }
+        return layer;
     }
 }

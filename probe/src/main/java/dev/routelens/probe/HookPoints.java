@@ -1,20 +1,23 @@
 package dev.routelens.probe;
 
-import dev.routelens.model.MoeConfig;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The hook points of a Mixtral-layout model, named after its structure. Every tensor is per real
- * token (N rows, no padding). Shapes use N tokens, H hidden, E experts, k top-k, V vocabulary, n_j the
- * tokens routed to expert j.
+ * What the hook points of a model mean, and the names of the ones studies use, for every family. The
+ * catalogue of a model's concrete names is derived from its structure:
+ * {@link dev.routelens.model.MoeTransformer#hookNames(dev.routelens.model.MoeConfig)} (an MoE layer has
+ * {@code moe.*} sites, a family's dense layer {@code mlp.*} ones; only Qwen2-MoE has {@code moe.shared}).
+ * Every tensor is per real token (N rows, no padding). Shapes use N tokens, H hidden, E experts, k top-k,
+ * V vocabulary, n_j the tokens routed to expert j.
  */
 public final class HookPoints {
     private HookPoints() {
     }
+
+    /** Every MoE layer's shared-expert site, as a glob. */
+    public static final String SHARED_EVERY_LAYER = "layers.*.moe.shared";
 
     /** Name pattern -> shape and meaning. {@code {i}} is a layer and {@code {j}} an expert. */
     public static final Map<String, String> DESCRIPTIONS;
@@ -29,9 +32,14 @@ public final class HookPoints {
         d.put("layers.{i}.moe.gate", "[N, E] raw gate logits h W_g^T, pre-softmax, float32");
         d.put("layers.{i}.moe.probs", "[N, E] softmax of the gate logits, float32");
         d.put("layers.{i}.moe.topk", "[N, k] int64 chosen experts, by descending probability");
-        d.put("layers.{i}.moe.topk_weights", "[N, k] chosen experts' probabilities renormalised to sum to 1");
+        d.put("layers.{i}.moe.topk_weights", "[N, k] the weights applied to the chosen experts: their probabilities,"
+                + " renormalised to sum to 1 where the family does (always in Mixtral)");
         d.put("layers.{i}.moe.experts.{j}.out", "[n_j, H] expert j's output for the tokens routed to it, unweighted");
-        d.put("layers.{i}.moe.out", "[N, H] weighted sum of the chosen experts");
+        d.put("layers.{i}.moe.shared", "[N, H] the shared expert's contribution sigmoid(gate(x)) * shared(x)"
+                + " (Qwen2-MoE only)");
+        d.put("layers.{i}.moe.out", "[N, H] weighted sum of the chosen experts, plus the shared expert's contribution");
+        d.put("layers.{i}.mlp.in", "[N, H] a dense layer's post-attention RMSNorm output (no router)");
+        d.put("layers.{i}.mlp.out", "[N, H] a dense layer's MLP output");
         d.put("layers.{i}.resid.post", "[N, H] residual leaving layer i");
         d.put("final.norm", "[N, H] final RMSNorm output");
         d.put("logits", "[N, V] LM-head logits");
@@ -80,28 +88,8 @@ public final class HookPoints {
         return "layers." + layer + ".moe.out";
     }
 
-    /** Every concrete hook name of a model with this config, in forward order. */
-    public static List<String> all(MoeConfig c) {
-        List<String> names = new ArrayList<>();
-        names.add("embed");
-        for (int i = 0; i < c.numLayers(); i++) {
-            String p = "layers." + i + ".";
-            names.add(p + "resid.pre");
-            names.add(p + "attn.out");
-            names.add(p + "resid.mid");
-            names.add(p + "moe.in");
-            names.add(p + "moe.gate");
-            names.add(p + "moe.probs");
-            names.add(p + "moe.topk");
-            names.add(p + "moe.topk_weights");
-            for (int j = 0; j < c.numExperts(); j++) {
-                names.add(p + "moe.experts." + j + ".out");
-            }
-            names.add(p + "moe.out");
-            names.add(p + "resid.post");
-        }
-        names.add("final.norm");
-        names.add("logits");
-        return names;
+    /** The shared expert's scaled contribution at {@code layer} (a family with a shared expert). */
+    public static String shared(int layer) {
+        return "layers." + layer + ".moe.shared";
     }
 }

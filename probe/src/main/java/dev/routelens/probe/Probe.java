@@ -31,6 +31,8 @@ public final class Probe {
 
     private final MoeTransformer model;
     private final List<Registration> scoped = new CopyOnWriteArrayList<>();
+    private final java.util.Set<String> knownHookKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile List<String> siteNames; // the model's hook sites, made on first use
     private int maxTokens = DEFAULT_MAX_TOKENS;
     private int maxDocuments = DEFAULT_MAX_DOCUMENTS;
     private StreamControl streaming = StreamControl.NONE;
@@ -222,12 +224,43 @@ public final class Probe {
         return BatchPlan.of(docs, maxTokens, maxDocuments);
     }
 
-    private static List<Registration> registrations(Map<String, Hook> hooks) {
+    /** Hooks as registrations; a name or glob that matches no site of this model is refused, by name. */
+    private List<Registration> registrations(Map<String, Hook> hooks) {
         List<Registration> out = new ArrayList<>();
         for (Map.Entry<String, Hook> e : hooks.entrySet()) {
-            out.add(new Registration(NameFilter.of(e.getKey()), e.getValue()));
+            Predicate<String> matcher = NameFilter.of(e.getKey());
+            checkHookKey(e.getKey(), matcher);
+            out.add(new Registration(matcher, e.getValue()));
         }
         return out;
+    }
+
+    /**
+     * Refuses a hook that could never run: its name or glob matches none of the model's sites
+     * ({@link MoeTransformer#hookNames()}), e.g. {@code layers.0.moe.gate} where layer 0 is dense.
+     */
+    private void checkHookKey(String key, Predicate<String> matcher) {
+        if (knownHookKeys.contains(key)) {
+            return;
+        }
+        List<String> sites = siteNames;
+        if (sites == null) {
+            sites = model.hookNames();
+            siteNames = sites;
+        }
+        if (sites.stream().noneMatch(matcher)) {
+            var c = model.config();
+            String hint = "";
+            java.util.regex.Matcher layer = java.util.regex.Pattern.compile("layers\\.(\\d+)\\..*").matcher(key);
+            if (layer.matches() && Integer.parseInt(layer.group(1)) < c.numLayers()
+                    && !c.isMoeLayer(Integer.parseInt(layer.group(1)))) {
+                hint = "; layer " + layer.group(1) + " is a dense layer (mlp.in, mlp.out, no router), the MoE layers are "
+                        + java.util.Arrays.toString(c.moeLayers());
+            }
+            throw new IllegalArgumentException("no hook site of this " + c.modelType() + " model matches '" + key + "'"
+                    + hint);
+        }
+        knownHookKeys.add(key);
     }
 
     /** The ForwardHooks the model sees during one batch. */

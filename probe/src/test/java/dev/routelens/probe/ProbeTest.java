@@ -108,6 +108,22 @@ class ProbeTest {
     }
 
     @Test
+    void aHookThatMatchesNoSiteOfTheModelIsRefused() {
+        Probe probe = new Probe(model);
+        for (String key : List.of("layers.3.moe.gate", "layers.*.moe.shared", "layers.1.mlp.out", "layers.1.moe.experts.8.out")) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> probe.runWithHooks(docs, Map.of(key, (t, site) -> t.zerosLike())));
+            assertTrue(e.getMessage().contains("'" + key + "'") && e.getMessage().contains("mixtral"), e.getMessage());
+        }
+        var scoped = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> probe.hooks(Map.of("layers.7.attn.out", (t, site) -> null)));
+        assertTrue(scoped.getMessage().contains("layers.7.attn.out"), scoped.getMessage());
+        assertEquals(0, probe.activeHookCount());
+        assertTrue(model.hookNames().contains(HookPoints.expertOut(2, 7)) && model.hookNames().contains(HookPoints.gate(2)),
+                "the helpers name sites of the model's own catalogue");
+    }
+
+    @Test
     void topkFromMatchesOnlyTopkSitesAtOrAfterTheLayer() {
         var from12 = HookPoints.topkFrom(12);
         assertTrue(from12.test("layers.12.moe.topk") && from12.test("layers.25.moe.topk"));

@@ -13,50 +13,92 @@ import dev.routelens.probe.HookPoints;
 import java.util.Map;
 
 /**
- * One expert knock-out at one layer, expressed as probe hooks.
+ * One expert knock-out at one MoE layer (or, for {@link AblationMode#ZERO_SHARED}, at every MoE layer at
+ * once), expressed as probe hooks.
  *
- * @param layer layer l
- * @param expert expert e (ignored by {@link AblationMode#TOP_R})
+ * @param layer real decoder layer l of an MoE layer, or {@link #ALL_LAYERS} for zero-shared at every one
+ * @param expert expert e (ignored by {@link AblationMode#TOP_R} and {@link AblationMode#ZERO_SHARED})
  * @param mode how the expert is removed
  * @param r experts masked per token in {@link AblationMode#TOP_R}
  */
 public record Ablation(int layer, int expert, AblationMode mode, int r) {
     /** What a masked gate logit becomes: finite, so captures stay JSON-safe, and never chosen. */
     public static final float MASKED_LOGIT = -Float.MAX_VALUE;
+    /** The layer of a zero-shared ablation that acts at every MoE layer at once. */
+    public static final int ALL_LAYERS = -1;
 
     public Ablation {
-        if (layer < 0 || expert < 0 || r < 0) {
-            throw new IllegalArgumentException("ablation layer, expert and r must be non-negative");
-        }
         if (mode == null) {
             throw new IllegalArgumentException("ablation needs a mode");
+        }
+        if (layer == ALL_LAYERS && mode != AblationMode.ZERO_SHARED) {
+            throw new IllegalArgumentException("only zero-shared ablations act at every layer at once; " + mode.id()
+                    + " needs one layer (or a sweep)");
+        }
+        if ((layer < 0 && layer != ALL_LAYERS) || expert < 0 || r < 0) {
+            throw new IllegalArgumentException("ablation layer, expert and r must be non-negative");
         }
         if (mode == AblationMode.TOP_R && r < 1) {
             throw new IllegalArgumentException("top-r ablation needs r >= 1");
         }
     }
 
-    /** Parses {@code LAYER:EXPERT[:MODE]}, e.g. {@code 3:5} or {@code 3:5:zero}; top-r uses {@code r}. */
+    /** Zeroes the shared expert's contribution at {@code layer}, or at every MoE layer for {@link #ALL_LAYERS}. */
+    public static Ablation zeroShared(int layer) {
+        return new Ablation(layer, 0, AblationMode.ZERO_SHARED, 0);
+    }
+
+    /** Whether this acts at every MoE layer at once. */
+    public boolean allLayers() {
+        return layer == ALL_LAYERS;
+    }
+
+    /**
+     * Parses {@code LAYER:EXPERT[:MODE]}, e.g. {@code 3:5} or {@code 3:5:zero}, or {@code LAYER:MODE} for the
+     * modes without an expert ({@code 3:top-r}, {@code 3:zero-shared}); LAYER is {@code all} for zero-shared at
+     * every MoE layer. Top-r uses {@code r}.
+     */
     public static Ablation parse(String spec, int r) {
         String[] parts = spec.split(":");
         if (parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("ablation '" + spec + "' must be LAYER:EXPERT[:MODE]");
+            throw new IllegalArgumentException("ablation '" + spec + "' must be LAYER:EXPERT[:MODE] or LAYER:MODE");
         }
         try {
-            AblationMode mode = parts.length == 3 ? AblationMode.parse(parts[2]) : AblationMode.REROUTE;
-            return new Ablation(Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip()), mode,
-                    mode == AblationMode.TOP_R ? Math.max(1, r) : 0);
+            boolean noExpert = parts.length == 2 && !parts[1].strip().matches("\\d+");
+            AblationMode mode = parts.length == 3 ? AblationMode.parse(parts[2].strip())
+                    : noExpert ? AblationMode.parse(parts[1].strip()) : AblationMode.REROUTE;
+            if (noExpert && mode.needsExpert()) {
+                throw new IllegalArgumentException("ablation '" + spec + "': " + mode.id() + " needs an expert, as LAYER:EXPERT:"
+                        + mode.id());
+            }
+            int layer = parts[0].strip().equalsIgnoreCase("all") ? ALL_LAYERS : Integer.parseInt(parts[0].strip());
+            int expert = noExpert ? 0 : Integer.parseInt(parts[1].strip());
+            return new Ablation(layer, expert, mode, mode == AblationMode.TOP_R ? Math.max(1, r) : 0);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ablation '" + spec + "': layer and expert must be integers");
         }
     }
 
-    /** Refuses a layer or expert the model does not have. */
+    /**
+     * Refuses, by name, what the model does not have: a layer past its last, a dense layer (no router or
+     * experts; the message lists the MoE layers), an expert index past E, a shared expert in a family without
+     * one, or a top-r that leaves fewer than k experts.
+     */
     public void check(MoeConfig c) {
-        if (layer >= c.numLayers()) {
-            throw new IllegalArgumentException("ablation layer " + layer + " but the model has " + c.numLayers() + " layers");
+        if (!allLayers()) {
+            if (layer >= c.numLayers()) {
+                throw new IllegalArgumentException("ablation layer " + layer + " but the model has " + c.numLayers() + " layers");
+            }
+            if (!c.isMoeLayer(layer)) {
+                throw new IllegalArgumentException("ablation layer " + layer + " is a dense layer of this " + c.modelType()
+                        + " model (no router, no experts); its MoE layers are " + MoeLayers.list(c.moeLayers()));
+            }
         }
-        if (mode != AblationMode.TOP_R && expert >= c.numExperts()) {
+        if (mode == AblationMode.ZERO_SHARED && c.arch().sharedExpertSize() == 0) {
+            throw new IllegalArgumentException("zero-shared ablation: this " + c.modelType()
+                    + " model has no shared expert (only Qwen2-MoE's shared_expert_intermediate_size gives one)");
+        }
+        if (mode.needsExpert() && expert >= c.numExperts()) {
             throw new IllegalArgumentException("ablation expert " + expert + " but the model has " + c.numExperts() + " experts");
         }
         if (mode == AblationMode.TOP_R && r >= c.numExperts() - c.topK() + 1) {
@@ -65,12 +107,18 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
         }
     }
 
+    /** The first real layer this ablation acts on: its layer, or the first MoE layer of {@code c} for all layers. */
+    public int firstLayer(MoeConfig c) {
+        return allLayers() ? c.moeLayers()[0] : layer;
+    }
+
     /**
      * The latest point a cached residual may be resumed from: every mode's hooks act inside layer l's
-     * MoE (gate logits or expert outputs), so layer l's attention output is the baseline's.
+     * MoE (gate logits, expert or shared-expert outputs), so layer l's attention output is the baseline's.
+     * An ablation at every layer resumes nowhere later than the first layer's input.
      */
     public ResumePoint resumePoint() {
-        return ResumePoint.residMid(layer);
+        return allLayers() ? ResumePoint.residPre(0) : ResumePoint.residMid(layer);
     }
 
     /** The hooks that apply this ablation; top-k is the model's k. */
@@ -79,6 +127,8 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
             case ZERO -> Map.of(HookPoints.expertOut(layer, expert), (t, site) -> t.zerosLike());
             case REROUTE -> Map.of(HookPoints.gate(layer), (t, site) -> reroute(t, topK));
             case TOP_R -> Map.of(HookPoints.gate(layer), (t, site) -> maskTopR(t));
+            case ZERO_SHARED -> Map.of(allLayers() ? HookPoints.SHARED_EVERY_LAYER : HookPoints.shared(layer),
+                    (t, site) -> t.zerosLike());
         };
     }
 
@@ -116,8 +166,27 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
         return out;
     }
 
-    /** Short label, e.g. {@code L3E5:reroute}. */
+    /** Short label, e.g. {@code L3E5:reroute}, {@code L3:top-1}, {@code L3:zero-shared}, {@code all:zero-shared}. */
     public String label() {
-        return mode == AblationMode.TOP_R ? "L" + layer + ":top-" + r : "L" + layer + "E" + expert + ":" + mode.id();
+        String at = allLayers() ? "all" : "L" + layer;
+        return switch (mode) {
+            case TOP_R -> at + ":top-" + r;
+            case ZERO_SHARED -> at + ":" + mode.id();
+            default -> at + "E" + expert + ":" + mode.id();
+        };
+    }
+
+    /** What the {@code layer} column of ablation.csv holds: the real layer, or {@code all}. */
+    Object layerColumn() {
+        return allLayers() ? "all" : layer;
+    }
+
+    /** What the {@code expert} column of ablation.csv holds: the expert, {@code top-r} or {@code shared}. */
+    Object expertColumn() {
+        return switch (mode) {
+            case TOP_R -> "top-" + r;
+            case ZERO_SHARED -> "shared";
+            default -> expert;
+        };
     }
 }

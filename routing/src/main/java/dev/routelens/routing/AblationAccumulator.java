@@ -9,13 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Per-class NLL sums and routing-shift counts for one ablation. */
+/**
+ * Per-class NLL sums and routing-shift counts for one ablation. Routing shift is counted at each MoE layer
+ * (by position among the M MoE layers) from the ablated layer on.
+ */
 final class AblationAccumulator {
     private final MoeConfig config;
     private final Ablation ablation;
     private final List<LabeledTokens> docs;
+    private final int[] moeLayers;                                    // [M] real indices
     LinkedHashMap<String, double[]> nll = new LinkedHashMap<>();      // label -> {base, ablated, tokens}
-    LinkedHashMap<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[L], total[L]}
+    LinkedHashMap<String, long[][]> shift = new LinkedHashMap<>();    // label -> {changed[M], total[M]}
 
     void restore(LinkedHashMap<String, double[]> savedNll, LinkedHashMap<String, long[][]> savedShift) {
         this.nll = savedNll;
@@ -26,12 +30,13 @@ final class AblationAccumulator {
         this.config = config;
         this.ablation = ablation;
         this.docs = docs;
+        this.moeLayers = config.moeLayers();
         for (LabeledTokens d : docs) {
             nll.computeIfAbsent(d.label(), k -> new double[3]);
-            shift.computeIfAbsent(d.label(), k -> new long[2][config.numLayers()]);
+            shift.computeIfAbsent(d.label(), k -> new long[2][moeLayers.length]);
         }
         nll.put(RoutingReport.ALL_CLASSES, new double[3]);
-        shift.put(RoutingReport.ALL_CLASSES, new long[2][config.numLayers()]);
+        shift.put(RoutingReport.ALL_CLASSES, new long[2][moeLayers.length]);
     }
 
     void add(int[] members, BatchCapture base, BatchCapture ablated) {
@@ -44,9 +49,9 @@ final class AblationAccumulator {
                 s[1] += ablated.result().nllSum()[b];
                 s[2] += base.result().nllCount()[b];
             }
-            for (int l = ablation.layer(); l < config.numLayers(); l++) {
-                CapturedTensor before = base.perDocument().get(b).get(HookPoints.topk(l));
-                CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(l));
+            for (int l = firstSlot(); l < moeLayers.length; l++) {
+                CapturedTensor before = base.perDocument().get(b).get(HookPoints.topk(moeLayers[l]));
+                CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(moeLayers[l]));
                 int tokens = before.rows();
                 int changed = 0;
                 long[] x = before.longs();                     // [tokens*k]
@@ -62,6 +67,11 @@ final class AblationAccumulator {
                 }
             }
         }
+    }
+
+    /** Position among the MoE layers of the first layer the ablation acts on. */
+    private int firstSlot() {
+        return MoeLayers.slotOf(moeLayers, ablation.firstLayer(config));
     }
 
     /** Whether rows [from, from+k) of x and y hold the same experts; a row's k experts are distinct. */
@@ -87,12 +97,12 @@ final class AblationAccumulator {
             classes.add(new AblationResult.ClassNll(e.getKey(), tokens == 0 ? Double.NaN : s[0] / tokens,
                     tokens == 0 ? Double.NaN : s[1] / tokens, tokens));
             long[][] c = shift.get(e.getKey());
-            double[] f = new double[config.numLayers()];
+            double[] f = new double[moeLayers.length];
             for (int l = 0; l < f.length; l++) {
-                f[l] = l < ablation.layer() || c[1][l] == 0 ? Double.NaN : c[0][l] / (double) c[1][l];
+                f[l] = l < firstSlot() || c[1][l] == 0 ? Double.NaN : c[0][l] / (double) c[1][l];
             }
             fractions.put(e.getKey(), f);
         }
-        return new AblationResult(ablation, classes, fractions);
+        return new AblationResult(ablation, classes, fractions, moeLayers.clone());
     }
 }

@@ -5,13 +5,15 @@ import java.util.Map;
 
 /**
  * One ablation's effect per class: mean next-token NLL before and after, and the fraction of
- * tokens whose top-k set changed at each layer (NaN before the ablated layer).
+ * tokens whose top-k set changed at each MoE layer (NaN before the ablated layer).
  *
  * @param ablation what was knocked out
  * @param classes per-class NLL, the pooled {@link RoutingReport#ALL_CLASSES} row last
- * @param routingShift class -> [L] fraction of tokens whose top-k set changed
+ * @param routingShift class -> [M] fraction of tokens whose top-k set changed, one entry per MoE layer
+ * @param layers real index of each entry of the routing-shift arrays // [M]
  */
-public record AblationResult(Ablation ablation, List<ClassNll> classes, Map<String, double[]> routingShift) {
+public record AblationResult(Ablation ablation, List<ClassNll> classes, Map<String, double[]> routingShift,
+                             int[] layers) {
 
     /**
      * @param label class
@@ -23,5 +25,15 @@ public record AblationResult(Ablation ablation, List<ClassNll> classes, Map<Stri
         public double delta() {
             return nllAblated - nllBase;
         }
+    }
+
+    /** The routing-shift fraction of {@code label} at real layer {@code layer}; NaN where nothing was compared. */
+    public double shiftAt(String label, int layer) {
+        int slot = MoeLayers.slotOf(layers, layer);
+        if (slot < 0) {
+            throw new IllegalArgumentException("layer " + layer + " is not an MoE layer of this result ("
+                    + MoeLayers.list(layers) + ")");
+        }
+        return routingShift.get(label)[slot];
     }
 }

@@ -17,9 +17,10 @@ import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
- * Knocks out experts and measures, per class, the change in next-token NLL and in routing.
+ * Knocks out experts (or a shared expert) and measures, per class, the change in next-token NLL and in
+ * routing. Only MoE layers can be ablated; routing shifts are counted at the MoE layers.
  *
- * <p>A sweep over every (layer, expert) pair can cache the residual stream: one baseline pass per
+ * <p>A sweep over every (MoE layer, expert) pair can cache the residual stream: one baseline pass per
  * batch captures {@code layers.{l}.resid.mid}, and each ablation at layer l re-runs only layer l's
  * MoE and layers l+1..L-1 from it. The results equal naive full re-runs.
  */
@@ -81,8 +82,8 @@ public final class AblationStudy {
     }
 
     /**
-     * Every (layer, expert) pair in {@code mode} (every layer once for top-r). {@code progress}
-     * receives the number of ablated batch runs done after each one.
+     * Every (MoE layer, expert) pair in {@code mode} (every MoE layer once for top-r and zero-shared).
+     * {@code progress} receives the number of ablated batch runs done after each one.
      */
     public AblationSweep sweep(List<LabeledTokens> whole, AblationMode mode, int r, boolean residualCaching,
                                LongConsumer progress) {
@@ -101,9 +102,9 @@ public final class AblationStudy {
                                LongConsumer progress, java.nio.file.Path checkpoint) throws java.io.IOException {
         List<LabeledTokens> docs = chunked(whole);
         List<Ablation> ablations = new ArrayList<>();
-        for (int l = 0; l < config.numLayers(); l++) {
-            if (mode == AblationMode.TOP_R) {
-                ablations.add(new Ablation(l, 0, mode, r));
+        for (int l : config.moeLayers()) {
+            if (!mode.needsExpert()) {
+                ablations.add(new Ablation(l, 0, mode, mode == AblationMode.TOP_R ? r : 0));
             } else {
                 for (int e = 0; e < config.numExperts(); e++) {
                     ablations.add(new Ablation(l, e, mode, 0));
@@ -118,7 +119,7 @@ public final class AblationStudy {
         String fingerprint = fingerprint(docs, mode, r);
         if (probe.model().isStreamed()) {
             new LayerMajorSweep(probe).run(docs, ablations, accs, checkpoint, fingerprint, progress);
-            return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
+            return new AblationSweep(mode, r, config.moeLayers(), perLayer(mode),
                     accs.stream().map(AblationAccumulator::result).toList());
         }
         if (checkpoint != null) {
@@ -169,13 +170,18 @@ public final class AblationStudy {
                 Snapshots.save(checkpoint, new Snapshots.Snapshot(fingerprint, finished.clone(), new SweepState(nll, shift)));
             }
         }
-        return new AblationSweep(mode, r, config.numLayers(), mode == AblationMode.TOP_R ? 1 : config.numExperts(),
+        return new AblationSweep(mode, r, config.moeLayers(), perLayer(mode),
                 accs.stream().map(AblationAccumulator::result).toList());
+    }
+
+    /** Ablations a sweep makes per MoE layer: every expert, or one for top-r and zero-shared. */
+    private int perLayer(AblationMode mode) {
+        return mode.needsExpert() ? config.numExperts() : 1;
     }
 
     /** Ablated batch runs a sweep will make, for progress bars. */
     public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
-        long perBatch = (long) config.numLayers() * (mode == AblationMode.TOP_R ? 1 : config.numExperts());
+        long perBatch = (long) config.moeLayers().length * perLayer(mode);
         return perBatch * probe.plan(chunked(docs).stream().map(LabeledTokens::ids).toList()).batches().size();
     }
 
@@ -195,7 +201,8 @@ public final class AblationStudy {
     private String fingerprint(List<LabeledTokens> docs, AblationMode mode, int r) {
         try {
             var md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update((mode + ":" + r + ":" + config.toJson() + probe.model().origin()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            md.update((mode + ":" + r + ":" + RoutingPass.configText(config) + probe.model().origin())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (LabeledTokens d : docs) {
                 md.update((d.id() + "|" + d.label() + "|" + Arrays.toString(d.ids())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }

@@ -6,6 +6,10 @@ import dev.routelens.model.InputKind;
  * The captured routing of one document: its token ids and, for every MoE layer, the raw gate
  * logits {@code g_i = h_i W_g} (pre-softmax), one row per real token. There is never padding.
  *
+ * <p>Only MoE layers have a router: in a family with dense layers (Qwen's {@code mlp_only_layers}) the M
+ * entries of {@code gateLogits} are the MoE layers in order, and {@code layers} names the real decoder
+ * layer of each. Messages name real layers.
+ *
  * <p>The arrays are held, not copied (gate logits of a long document are large); callers must not
  * change them afterwards. Equality is by reference for the arrays, as for any record.
  *
@@ -13,14 +17,21 @@ import dev.routelens.model.InputKind;
  * @param label class label used to group metrics (for example a corpus category)
  * @param kind what the document is
  * @param tokenIds token ids, non-negative // [T]
- * @param gateLogits raw pre-softmax gate logits, finite // [L][T][E]
+ * @param gateLogits raw pre-softmax gate logits, finite // [M][T][E]
+ * @param layers real index of each MoE layer, ascending // [M]
  */
 public record DocumentRouting(
         String id,
         String label,
         InputKind kind,
         int[] tokenIds,
-        float[][][] gateLogits) {
+        float[][][] gateLogits,
+        int[] layers) {
+
+    /** A document of a model whose layers are all MoE layers: {@code gateLogits[i]} is layer i. */
+    public DocumentRouting(String id, String label, InputKind kind, int[] tokenIds, float[][][] gateLogits) {
+        this(id, label, kind, tokenIds, gateLogits, gateLogits == null ? null : MoeLayers.all(gateLogits.length));
+    }
 
     public DocumentRouting {
         if (id == null || id.isBlank()) {
@@ -44,9 +55,11 @@ public record DocumentRouting(
         if (gateLogits == null || gateLogits.length == 0) {
             throw new IllegalArgumentException(where + "has no gate-logit layers");
         }
+        MoeLayers.check(layers, gateLogits.length, where);
         int experts = -1;
-        for (int layer = 0; layer < gateLogits.length; layer++) {
-            float[][] rows = gateLogits[layer]; // [T][E]
+        for (int slot = 0; slot < gateLogits.length; slot++) {
+            int layer = layers[slot];
+            float[][] rows = gateLogits[slot]; // [T][E]
             if (rows == null || rows.length != tokenIds.length) {
                 throw new IllegalArgumentException(where + "gate logits of layer " + layer + " have "
                         + (rows == null ? 0 : rows.length) + " token rows, expected " + tokenIds.length);
@@ -72,7 +85,7 @@ public record DocumentRouting(
         }
     }
 
-    /** L, the number of MoE layers. */
+    /** M, the number of MoE layers (entries of {@link #gateLogits}). */
     public int numLayers() {
         return gateLogits.length;
     }
@@ -90,6 +103,6 @@ public record DocumentRouting(
     @Override
     public String toString() {
         return "DocumentRouting[id=" + id + ", label=" + label + ", kind=" + kind.id()
-                + ", L=" + numLayers() + ", T=" + numTokens() + ", E=" + numExperts() + "]";
+                + ", L=" + numLayers() + (MoeLayers.isAll(layers) ? "" : " " + java.util.Arrays.toString(layers)) + ", T=" + numTokens() + ", E=" + numExperts() + "]";
     }
 }

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A document's expert-choice vector {@code E_T = concat(e_1..e_L)}, layer-major, L*E numbers.
+ * A document's expert-choice vector {@code E_T = concat(e_1..e_L)} over the model's MoE layers, layer-major,
+ * M*E numbers (M = L when every layer is an MoE layer; a family's dense layers have no router and no entry).
+ * Columns are named by real layer index ({@link #columnNames(int[], int)}).
  *
  * <p>SciDFM (arXiv 2409.18412, Figure 1) defines {@code e_i = softmax(sum_t g_i[t])}: the gate
  * logits of layer i summed over the document's tokens, then one softmax. Two alternatives are
@@ -116,16 +118,34 @@ public final class ExpertChoice {
             throw new IllegalArgumentException("column names need layers >= 1 and experts >= 1, got "
                     + layers + " and " + experts);
         }
-        List<String> names = new ArrayList<>(layers * experts);
-        for (int layer = 0; layer < layers; layer++) {
+        return columnNames(MoeLayers.all(layers), experts);
+    }
+
+    /**
+     * Column names L{l}E0..L{l}E{E-1} for each real MoE layer l of {@code layers} in order, matching the
+     * layer-major vector order; e.g. L1E0.. for a model whose layer 0 is dense.
+     */
+    public static List<String> columnNames(int[] layers, int experts) {
+        if (layers == null || layers.length < 1 || experts < 1) {
+            throw new IllegalArgumentException("column names need layers >= 1 and experts >= 1, got "
+                    + (layers == null ? 0 : layers.length) + " and " + experts);
+        }
+        MoeLayers.check(layers, layers.length, "column names: ");
+        List<String> names = new ArrayList<>(layers.length * experts);
+        for (int layer : layers) {
             for (int e = 0; e < experts; e++) {
-                names.add("L" + layer + "E" + e);
+                names.add(columnName(layer, e));
             }
         }
         return List.copyOf(names);
     }
 
-    /** Reshapes a layer-major vector [L*E] into a matrix [L][E], e.g. for a heatmap. */
+    /** The column of expert {@code expert} at real layer {@code layer}: {@code L{layer}E{expert}}. */
+    public static String columnName(int layer, int expert) {
+        return "L" + layer + "E" + expert;
+    }
+
+    /** Reshapes a layer-major vector [M*E] into a matrix [M][E] (row i is the i-th MoE layer), e.g. for a heatmap. */
     public static double[][] toMatrix(double[] vector, int experts) {
         if (experts < 1 || vector.length % experts != 0) {
             throw new IllegalArgumentException("vector of length " + vector.length

@@ -2,6 +2,7 @@ package dev.routelens.routing;
 
 import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.model.InputKind;
+import dev.routelens.model.MoeConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -22,35 +23,42 @@ import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Expert-choice vectors of N documents, one row each, with columns L0E0..L{L-1}E{E-1}.
+ * Expert-choice vectors of N documents, one row each, over the model's MoE layers: columns
+ * L{l}E0..L{l}E{E-1} for each real MoE layer l in {@code layers} (L0E0..L{L-1}E{E-1} when every layer is
+ * an MoE layer; a dense layer has no columns).
  *
  * @param ids document ids, unique // [N]
  * @param labels class labels // [N]
  * @param kinds input kinds // [N]
- * @param vectors choice vectors, layer-major, finite // [N][L*E]
- * @param columnNames {@link ExpertChoice#columnNames} of the vectors // [L*E]
+ * @param vectors choice vectors, layer-major, finite // [N][M*E]
+ * @param layers real indices of the M MoE layers, ascending // [M]
+ * @param experts E, experts per MoE layer
  */
 public record ExpertChoiceTable(
         List<String> ids,
         List<String> labels,
         List<InputKind> kinds,
         double[][] vectors,
-        List<String> columnNames) {
+        int[] layers,
+        int experts) {
 
     private static final int LEADING_COLUMNS = 3;
+    private static final Pattern COLUMN = Pattern.compile("L(\\d+)E(\\d+)");
 
     public ExpertChoiceTable {
-        if (ids == null || labels == null || kinds == null || vectors == null || columnNames == null) {
-            throw new IllegalArgumentException("expert-choice table: ids, labels, kinds, vectors and columns are required");
+        if (ids == null || labels == null || kinds == null || vectors == null || layers == null) {
+            throw new IllegalArgumentException("expert-choice table: ids, labels, kinds, vectors and layers are required");
         }
         int rows = ids.size();
         if (labels.size() != rows || kinds.size() != rows || vectors.length != rows) {
             throw new IllegalArgumentException("expert-choice table: " + rows + " ids but " + labels.size()
                     + " labels, " + kinds.size() + " kinds, " + vectors.length + " vectors");
         }
-        if (columnNames.isEmpty()) {
+        if (layers.length == 0 || experts < 1) {
             throw new IllegalArgumentException("expert-choice table: no columns");
         }
+        layers = layers.clone();
+        MoeLayers.check(layers, layers.length, "expert-choice table: ");
         for (int i = 0; i < rows; i++) {
             if (ids.get(i) == null || ids.get(i).isBlank() || labels.get(i) == null || kinds.get(i) == null) {
                 throw new IllegalArgumentException("expert-choice table: row " + i + " (id '" + ids.get(i)
@@ -60,30 +68,60 @@ public record ExpertChoiceTable(
         ids = List.copyOf(ids);
         labels = List.copyOf(labels);
         kinds = List.copyOf(kinds);
-        columnNames = List.copyOf(columnNames);
+        int width = layers.length * experts;
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < rows; i++) {
             String id = ids.get(i);
             if (!seen.add(id)) {
                 throw new IllegalArgumentException("expert-choice table: document '" + id + "' appears twice");
             }
-            double[] vector = vectors[i]; // [L*E]
-            if (vector == null || vector.length != columnNames.size()) {
+            double[] vector = vectors[i]; // [M*E]
+            if (vector == null || vector.length != width) {
                 throw new IllegalArgumentException("expert-choice table: document '" + id + "' has "
-                        + (vector == null ? 0 : vector.length) + " values, expected " + columnNames.size());
+                        + (vector == null ? 0 : vector.length) + " values, expected " + width);
             }
             for (int c = 0; c < vector.length; c++) {
                 if (!Double.isFinite(vector[c])) {
                     throw new IllegalArgumentException("expert-choice table: document '" + id + "' column "
-                            + columnNames.get(c) + " is " + vector[c]);
+                            + ExpertChoice.columnName(layers[c / experts], c % experts) + " is " + vector[c]);
                 }
             }
         }
     }
 
-    /** A builder for tables of L layers and E experts. */
+    /** Real indices of the MoE layers, ascending (a copy). // [M] */
+    @Override
+    public int[] layers() {
+        return layers.clone();
+    }
+
+    /** {@link ExpertChoice#columnNames(int[], int)} of the vectors. // [M*E] */
+    public List<String> columnNames() {
+        return ExpertChoice.columnNames(layers, experts);
+    }
+
+    /** M*E, the width of every vector. */
+    public int width() {
+        return layers.length * experts;
+    }
+
+    /** A builder for tables of L layers, all MoE layers, and E experts. */
     public static Builder builder(int layers, int experts) {
+        if (layers < 1) {
+            throw new IllegalArgumentException("column names need layers >= 1 and experts >= 1, got "
+                    + layers + " and " + experts);
+        }
+        return new Builder(MoeLayers.all(layers), experts);
+    }
+
+    /** A builder for tables over the MoE layers {@code layers} (real indices, ascending) and E experts. */
+    public static Builder builder(int[] layers, int experts) {
         return new Builder(layers, experts);
+    }
+
+    /** A builder for the E_T of a {@code config} model: its MoE layers and experts. */
+    public static Builder builder(MoeConfig config) {
+        return new Builder(config.moeLayers(), config.numExperts());
     }
 
     /** N, the number of documents. */
@@ -94,7 +132,7 @@ public record ExpertChoiceTable(
     /** Header of {@link #writeCsv}: id, label, kind, L0E0, ... */
     public List<String> csvHeader() {
         List<String> header = new ArrayList<>(List.of("id", "label", "kind"));
-        header.addAll(columnNames);
+        header.addAll(columnNames());
         return header;
     }
 
@@ -111,7 +149,7 @@ public record ExpertChoiceTable(
     public Map<String, double[]> classMeans() {
         Map<String, double[]> sums = new TreeMap<>();
         for (int i = 0; i < size(); i++) {
-            double[] sum = sums.computeIfAbsent(labels.get(i), label -> new double[columnNames.size()]); // [L*E]
+            double[] sum = sums.computeIfAbsent(labels.get(i), label -> new double[width()]); // [M*E]
             for (int c = 0; c < sum.length; c++) {
                 sum[c] += vectors[i][c];
             }
@@ -134,7 +172,7 @@ public record ExpertChoiceTable(
         AtomicFiles.write(file, writer -> {
             try (CSVPrinter printer = new CSVPrinter(writer, format)) {
                 for (int i = 0; i < size(); i++) {
-                    List<Object> values = new ArrayList<>(LEADING_COLUMNS + columnNames.size());
+                    List<Object> values = new ArrayList<>(LEADING_COLUMNS + width());
                     values.add(ids.get(i));
                     values.add(labels.get(i));
                     values.add(kinds.get(i).id());
@@ -150,7 +188,7 @@ public record ExpertChoiceTable(
     /** Writes label, documents, L0E0, ...: the per-class mean vectors. */
     public void writeClassMeansCsv(Path file) throws IOException {
         List<String> header = new ArrayList<>(List.of("label", "documents"));
-        header.addAll(columnNames);
+        header.addAll(columnNames());
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
                 .setRecordSeparator('\n').build();
         Map<String, Integer> counts = classCounts();
@@ -176,13 +214,16 @@ public record ExpertChoiceTable(
         List<InputKind> kinds = new ArrayList<>();
         List<double[]> vectors = new ArrayList<>();
         List<String> columns;
+        int[] layerIndices;
+        int experts;
         try (Reader reader = Files.newBufferedReader(file); CSVParser parser = CSVParser.parse(reader, format)) {
             List<String> header = parser.getHeaderNames();
             if (header.size() <= LEADING_COLUMNS || !header.subList(0, LEADING_COLUMNS).equals(List.of("id", "label", "kind"))) {
                 throw new IOException(file + ": header must start with id,label,kind and have vector columns");
             }
             columns = header.subList(LEADING_COLUMNS, header.size());
-            checkColumns(file, columns);
+            layerIndices = layersOf(file, columns);
+            experts = columns.size() / layerIndices.length;
             for (CSVRecord record : parser) {
                 String where = file + " line " + parser.getCurrentLineNumber() + ": ";
                 if (record.size() != header.size()) {
@@ -205,25 +246,45 @@ public record ExpertChoiceTable(
             throw new IOException("expert-choice table " + file + " does not exist", e);
         }
         try {
-            return new ExpertChoiceTable(ids, labels, kinds, vectors.toArray(double[][]::new), columns);
+            return new ExpertChoiceTable(ids, labels, kinds, vectors.toArray(double[][]::new), layerIndices, experts);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** Checks that the vector columns are exactly L0E0..L{L-1}E{E-1} for some L and E. */
-    private static void checkColumns(Path file, List<String> columns) throws IOException {
-        String last = columns.get(columns.size() - 1);
-        Matcher matcher = Pattern.compile("L(\\d+)E(\\d+)").matcher(last);
-        if (matcher.matches()) {
-            int layers = Integer.parseInt(matcher.group(1)) + 1;
-            int experts = Integer.parseInt(matcher.group(2)) + 1;
-            if ((long) layers * experts == columns.size()
-                    && ExpertChoice.columnNames(layers, experts).equals(columns)) {
-                return;
+    /**
+     * The MoE layers of vector columns that are exactly L{l}E0..L{l}E{E-1} for ascending real layers l
+     * and one E; anything else is an error naming the file.
+     */
+    private static int[] layersOf(Path file, List<String> columns) throws IOException {
+        List<Integer> layers = new ArrayList<>();
+        int experts = 0;
+        for (String column : columns) {
+            Matcher matcher = COLUMN.matcher(column);
+            if (!matcher.matches()) {
+                layers = null;
+                break;
+            }
+            int layer = Integer.parseInt(matcher.group(1));
+            if (layers.isEmpty() || layers.get(layers.size() - 1) != layer) {
+                layers.add(layer);
+            }
+            if (layers.size() == 1) {
+                experts++;
             }
         }
-        throw new IOException(file + ": vector columns are not L0E0..L{L-1}E{E-1} (last is '" + last + "')");
+        if (layers != null && experts > 0 && (long) layers.size() * experts == columns.size()) {
+            int[] found = layers.stream().mapToInt(Integer::intValue).toArray();
+            try {
+                if (ExpertChoice.columnNames(found, experts).equals(columns)) {
+                    return found;
+                }
+            } catch (IllegalArgumentException e) {
+                // not ascending: refused below
+            }
+        }
+        throw new IOException(file + ": vector columns are not L{l}E0..L{l}E{E-1} for ascending layers l (last is '"
+                + columns.get(columns.size() - 1) + "')");
     }
 
     @Override
@@ -233,7 +294,8 @@ public record ExpertChoiceTable(
                 && labels.equals(that.labels)
                 && kinds.equals(that.kinds)
                 && Arrays.deepEquals(vectors, that.vectors)
-                && columnNames.equals(that.columnNames);
+                && Arrays.equals(layers, that.layers)
+                && experts == that.experts;
     }
 
     @Override
@@ -243,38 +305,40 @@ public record ExpertChoiceTable(
 
     @Override
     public String toString() {
-        return "ExpertChoiceTable[documents=" + size() + ", columns=" + columnNames.size() + "]";
+        return "ExpertChoiceTable[documents=" + size() + ", layers=" + Arrays.toString(layers) + ", experts=" + experts
+                + ", columns=" + width() + "]";
     }
 
     /** Collects rows one document at a time; only the vectors are kept, never the logits. */
     public static final class Builder {
-        private final int layers;
+        private final int[] layers;
         private final int experts;
         private final List<String> ids = new ArrayList<>();
         private final List<String> labels = new ArrayList<>();
         private final List<InputKind> kinds = new ArrayList<>();
         private final List<double[]> vectors = new ArrayList<>();
 
-        private Builder(int layers, int experts) {
+        private Builder(int[] layers, int experts) {
             ExpertChoice.columnNames(layers, experts); // validates the sizes
-            this.layers = layers;
+            this.layers = layers.clone();
             this.experts = experts;
         }
 
         /** Adds the choice vector of {@code document} by {@code variant}. */
         public Builder add(DocumentRouting document, ExpertChoice.Variant variant, int topK) {
-            if (document.numLayers() != layers || document.numExperts() != experts) {
-                throw new IllegalArgumentException("document '" + document.id() + "': has L=" + document.numLayers()
-                        + " E=" + document.numExperts() + ", table expects L=" + layers + " E=" + experts);
+            if (!Arrays.equals(document.layers(), layers) || document.numExperts() != experts) {
+                throw new IllegalArgumentException("document '" + document.id() + "': has layers "
+                        + Arrays.toString(document.layers()) + " E=" + document.numExperts() + ", table expects layers "
+                        + Arrays.toString(layers) + " E=" + experts);
             }
             return add(document.id(), document.label(), document.kind(), ExpertChoice.vector(document, variant, topK));
         }
 
-        /** Adds a precomputed vector [L*E] (for example from {@link ExpertChoice.Accumulator}). */
+        /** Adds a precomputed vector [M*E] (for example from {@link ExpertChoice.Accumulator}). */
         public Builder add(String id, String label, InputKind kind, double[] vector) {
-            if (vector.length != layers * experts) {
+            if (vector.length != layers.length * experts) {
                 throw new IllegalArgumentException("document '" + id + "': vector has " + vector.length
-                        + " values, expected " + layers * experts);
+                        + " values, expected " + layers.length * experts);
             }
             ids.add(id);
             labels.add(label);
@@ -284,8 +348,7 @@ public record ExpertChoiceTable(
         }
 
         public ExpertChoiceTable build() {
-            return new ExpertChoiceTable(ids, labels, kinds, vectors.toArray(double[][]::new),
-                    ExpertChoice.columnNames(layers, experts));
+            return new ExpertChoiceTable(ids, labels, kinds, vectors.toArray(double[][]::new), layers, experts);
         }
     }
 }

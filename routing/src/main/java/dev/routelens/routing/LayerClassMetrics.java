@@ -8,7 +8,7 @@ import java.util.Arrays;
  * enough, an expert never chosen) are NaN.
  *
  * @param label class label, or {@link RoutingReport#ALL_CLASSES}
- * @param layer layer index, 0-based
+ * @param layer real decoder-layer index of this MoE layer, 0-based (dense layers have no rows)
  * @param documents documents counted
  * @param tokens tokens counted
  * @param tokenPairs consecutive token pairs within documents

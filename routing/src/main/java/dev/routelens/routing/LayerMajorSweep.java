@@ -28,12 +28,13 @@ import java.util.stream.Stream;
  * An ablation sweep over a layer-streamed model. Per-batch resumes would rebuild layers l..L-1 once per
  * batch and ablation, so the sweep runs layer-major twice over:
  * <ol>
- * <li>one baseline pass over every batch captures top-k at every layer and writes each batch's
- * {@code layers.{l}.resid.mid} to a disk cache (L x N x H float32);</li>
- * <li>for each layer l, every ablation at l and every batch form one set that resumes at
+ * <li>one baseline pass over every batch captures top-k at every MoE layer and writes each batch's
+ * {@code layers.{l}.resid.mid} of every ablated (MoE) layer l to a disk cache (M x N x H float32);</li>
+ * <li>for each such layer l, every ablation at l and every batch form one set that resumes at
  * {@code resid.mid} of layer l, so layers l..L-1 are built once for all of them.</li>
  * </ol>
- * Costs, with L layers, E ablations per layer (1 for top-r), N tokens, H hidden, b bytes per element:
+ * Costs, with L layers (all MoE; a family's dense layers add no ablations and no cache), E ablations per layer
+ * (1 for top-r and zero-shared), N tokens, H hidden, b bytes per element:
  * layer builds L + L(L+1)/2; token-layer passes N L + E N L(L+1)/2; disk 4 N H L (freed layer by layer);
  * resident residuals E N H b per set (more sets, each rebuilding its layers, when over the budget).
  * Accumulators snapshot after each layer; a resumed sweep reruns the baseline pass and the unfinished
@@ -48,14 +49,18 @@ final class LayerMajorSweep {
         this.config = probe.model().config();
     }
 
-    /** Bytes of the resid.mid cache for {@code tokens} tokens. */
+    /** Bytes of the resid.mid cache for {@code tokens} tokens: one copy per MoE layer. */
     static long cacheBytes(MoeConfig config, long tokens) {
-        return 4L * tokens * config.hiddenSize() * config.numLayers();
+        return 4L * tokens * config.hiddenSize() * config.moeLayers().length;
     }
 
     void run(List<LabeledTokens> docs, List<Ablation> ablations, List<AblationAccumulator> accs, Path checkpoint,
              String fingerprint, LongConsumer progress) throws IOException {
         int layers = config.numLayers();
+        boolean[] ablated = new boolean[layers]; // layers whose resid.mid the ablations resume from
+        for (Ablation a : ablations) {
+            ablated[a.layer()] = true;
+        }
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         List<int[]> plan = probe.plan(ids).batches();
         List<TokenBatch> batches = plan.stream().map(m -> Probe.batchOf(ids, m)).toList();
@@ -81,11 +86,12 @@ final class LayerMajorSweep {
         if (need > free) {
             throw new IllegalArgumentException(String.format("a streamed sweep caches resid.mid of every layer: "
                     + "%d layers x %d tokens x %d hidden x 4 bytes = %.1f GB, but %s has %.1f GB free; "
-                    + "sweep fewer documents (--per-class) or free disk space", layers, tokens, config.hiddenSize(),
+                    + "sweep fewer documents (--per-class) or free disk space", config.moeLayers().length, tokens,
+                    config.hiddenSize(),
                     need / 1e9, cache, free / 1e9));
         }
         try {
-            List<BatchCapture> base = baseline(batches, cache, layerDone);
+            List<BatchCapture> base = baseline(batches, cache, layerDone, ablated);
             long done = 0;
             for (int l = 0; l < layers; l++) {
                 List<Integer> at = new ArrayList<>();
@@ -122,13 +128,14 @@ final class LayerMajorSweep {
         }
     }
 
-    /** The baseline pass: top-k of every layer in memory, resid.mid of unfinished layers to the cache. */
-    private List<BatchCapture> baseline(List<TokenBatch> batches, Path cache, boolean[] layerDone) throws IOException {
+    /** The baseline pass: top-k of every MoE layer in memory, resid.mid of unfinished ablated layers to the cache. */
+    private List<BatchCapture> baseline(List<TokenBatch> batches, Path cache, boolean[] layerDone, boolean[] ablated)
+            throws IOException {
         List<Map<String, Hook>> hooks = new ArrayList<>();
         for (int k = 0; k < batches.size(); k++) {
             final int batch = k;
             hooks.add(Map.of("layers.*.resid.mid", (tensor, site) -> {
-                if (!layerDone[site.layer()]) {
+                if (ablated[site.layer()] && !layerDone[site.layer()]) {
                     float[] values = tensor.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(); // [N*H]
                     try {
                         AtomicFiles.writeBytes(cacheFile(cache, site.layer(), batch), out -> writeFloats(out, values));

@@ -29,7 +29,10 @@ import java.util.TreeMap;
  *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats.
  * </ul>
  *
- * <p>Memory is O(classes * L * E^2) plus, for vocabulary specialisation, L*E int counters per
+ * <p>Layers are the model's MoE layers (M of them; a family's dense layers have no router), counted by
+ * position and reported by real index ({@link LayerClassMetrics#layer()}).
+ *
+ * <p>Memory is O(classes * M * E^2) plus, for vocabulary specialisation, M*E int counters per
  * distinct token id per class. Not thread-safe.
  */
 public final class RoutingMetrics implements java.io.Serializable {
@@ -38,7 +41,8 @@ public final class RoutingMetrics implements java.io.Serializable {
     /** Default minimum occurrences of a token id for vocabulary specialisation. */
     public static final int DEFAULT_MIN_TOKEN_OCCURRENCES = 5;
 
-    private final int layers;
+    private final int layers;       // M
+    private final int[] moeLayers;  // [M] real indices
     private final int experts;
     private final int topK;
     private final int minTokenOccurrences;
@@ -46,7 +50,9 @@ public final class RoutingMetrics implements java.io.Serializable {
 
     /** Replaces this accumulator's counts with a snapshot's (same sizes), for resuming a run. */
     void restore(RoutingMetrics snapshot) {
-        if (snapshot.layers != layers || snapshot.experts != experts || snapshot.topK != topK
+        int[] snapshotLayers = snapshot.moeLayers != null ? snapshot.moeLayers : MoeLayers.all(snapshot.layers); // older snapshots
+        if (snapshot.layers != layers || !java.util.Arrays.equals(snapshotLayers, moeLayers)
+                || snapshot.experts != experts || snapshot.topK != topK
                 || snapshot.minTokenOccurrences != minTokenOccurrences) {
             throw new IllegalArgumentException("routing-metrics snapshot has other sizes than this run");
         }
@@ -54,16 +60,24 @@ public final class RoutingMetrics implements java.io.Serializable {
         byLabel.putAll(snapshot.byLabel);
     }
 
-    /** Metrics for L layers, E experts, top-k, with the default minimum of 5 occurrences. */
+    /** Metrics for L layers (all MoE layers), E experts, top-k, with the default minimum of 5 occurrences. */
     public RoutingMetrics(int layers, int experts, int topK) {
         this(layers, experts, topK, DEFAULT_MIN_TOKEN_OCCURRENCES);
     }
 
+    /** Metrics for L layers, all MoE layers. */
     public RoutingMetrics(int layers, int experts, int topK, int minTokenOccurrences) {
+        this(MoeLayers.all(layers), experts, topK, minTokenOccurrences);
+    }
+
+    /** Metrics for the MoE layers {@code moeLayers} (real indices, ascending), E experts, top-k. */
+    public RoutingMetrics(int[] moeLayers, int experts, int topK, int minTokenOccurrences) {
+        int layers = moeLayers.length;
         if (layers < 1 || experts < 1) {
             throw new IllegalArgumentException("routing metrics need layers >= 1 and experts >= 1, got "
                     + layers + " and " + experts);
         }
+        MoeLayers.check(moeLayers, layers, "routing metrics: ");
         if (topK < 1 || topK > experts) {
             throw new IllegalArgumentException("routing metrics: top-k " + topK + " must be between 1 and " + experts);
         }
@@ -72,14 +86,15 @@ public final class RoutingMetrics implements java.io.Serializable {
                     + minTokenOccurrences);
         }
         this.layers = layers;
+        this.moeLayers = moeLayers.clone();
         this.experts = experts;
         this.topK = topK;
         this.minTokenOccurrences = minTokenOccurrences;
     }
 
-    /** Metrics sized by a model configuration (its layers, experts and top-k). */
+    /** Metrics sized by a model configuration (its MoE layers, experts and top-k). */
     public static RoutingMetrics forConfig(MoeConfig config) {
-        return new RoutingMetrics(config.numLayers(), config.numExperts(), config.topK());
+        return new RoutingMetrics(config.moeLayers(), config.numExperts(), config.topK(), DEFAULT_MIN_TOKEN_OCCURRENCES);
     }
 
     /** Random-router probability that two tokens have the same first choice: 1/E. */
@@ -111,6 +126,10 @@ public final class RoutingMetrics implements java.io.Serializable {
         String where = "document '" + document.id() + "': ";
         if (document.numLayers() != layers) {
             throw new IllegalArgumentException(where + "has " + document.numLayers() + " layers, expected " + layers);
+        }
+        if (!java.util.Arrays.equals(document.layers(), moeLayers)) {
+            throw new IllegalArgumentException(where + "has MoE layers " + MoeLayers.list(document.layers())
+                    + ", expected " + MoeLayers.list(moeLayers));
         }
         if (document.numExperts() != experts) {
             throw new IllegalArgumentException(where + "has " + document.numExperts() + " experts, expected " + experts);
@@ -176,10 +195,10 @@ public final class RoutingMetrics implements java.io.Serializable {
         List<LayerClassMetrics> rows = new ArrayList<>();
         ClassCounters pooled = new ClassCounters(layers, experts);
         for (Map.Entry<String, ClassCounters> entry : byLabel.entrySet()) {
-            rows.addAll(entry.getValue().metrics(entry.getKey(), topK, minTokenOccurrences));
+            rows.addAll(entry.getValue().metrics(entry.getKey(), moeLayers, topK, minTokenOccurrences));
             pooled.addAll(entry.getValue());
         }
-        rows.addAll(pooled.metrics(RoutingReport.ALL_CLASSES, topK, minTokenOccurrences));
+        rows.addAll(pooled.metrics(RoutingReport.ALL_CLASSES, moeLayers, topK, minTokenOccurrences));
         return new RoutingReport(layers, experts, topK, minTokenOccurrences,
                 randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows);
     }
@@ -237,7 +256,8 @@ public final class RoutingMetrics implements java.io.Serializable {
             }
         }
 
-        List<LayerClassMetrics> metrics(String label, int topK, int minTokenOccurrences) {
+        /** One row per MoE layer, {@code moeLayers[slot]} naming each. */
+        List<LayerClassMetrics> metrics(String label, int[] moeLayers, int topK, int minTokenOccurrences) {
             List<LayerClassMetrics> rows = new ArrayList<>(layers);
             for (int layer = 0; layer < layers; layer++) {
                 double[] share = new double[experts]; // [E]
@@ -270,7 +290,7 @@ public final class RoutingMetrics implements java.io.Serializable {
                         specialisedIds++;
                     }
                 }
-                rows.add(new LayerClassMetrics(label, layer, documents, tokens, pairs, share, meanProbability,
+                rows.add(new LayerClassMetrics(label, moeLayers[layer], documents, tokens, pairs, share, meanProbability,
                         ratio(sameTop1[layer], pairs), ratio(intersecting[layer], pairs),
                         ratio(specialisationSum, specialisedIds), specialisedIds, coActivation,
                         tokens == 0 ? Double.NaN : experts * loadBalance, ratio(entropySum[layer], tokens)));

@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * Runs documents through the model with gate capture and sums each document's gate logits per layer,
- * the input of the paper's expert-choice vector. Documents longer than the context are cut into
+ * Runs documents through the model with gate capture and sums each document's gate logits per MoE layer
+ * (dense layers have no router), the input of the paper's expert-choice vector. Documents longer than the context are cut into
  * chunks of at most {@code max_position_embeddings} tokens whose sums are added (never truncated).
  *
  * <p>With a checkpoint file, each finished batch's sums are appended (flushed and synced); a later
@@ -43,7 +43,7 @@ public final class RoutingPass {
     /**
      * Per-document results.
      *
-     * @param logitSums [D][L][E] summed raw gate logits
+     * @param logitSums [D][M][E] summed raw gate logits of the M MoE layers
      * @param tokens [D] tokens seen
      * @param chunks [D] chunks the document was cut into
      * @param resumedBatches batches taken from the checkpoint instead of run
@@ -51,14 +51,16 @@ public final class RoutingPass {
      * @param layerTimings streamed runs: what each part cost, in run order (embedding -1, head L); else empty
      * @param groups streamed runs: full passes made to keep the residual stream within budget; else 0
      * @param resumedLayers streamed runs: layers taken from the checkpoint instead of run
+     * @param layers real index of each MoE layer of {@code logitSums} // [M]
      */
     public record Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction,
-                         List<LayerTiming> layerTimings, int groups, int resumedLayers) {
-        public Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction) {
-            this(logitSums, tokens, chunks, resumedBatches, paddingFraction, List.of(), 0, 0);
+                         List<LayerTiming> layerTimings, int groups, int resumedLayers, int[] layers) {
+        public Result(double[][][] logitSums, long[] tokens, int[] chunks, int resumedBatches, double paddingFraction,
+                      int[] layers) {
+            this(logitSums, tokens, chunks, resumedBatches, paddingFraction, List.of(), 0, 0, layers);
         }
 
-        /** The paper's E_T of document d. // [L*E] */
+        /** The paper's E_T of document d, layer-major over the MoE layers. // [M*E] */
         public double[] expertChoice(int d) {
             return ExpertChoice.fromLogitSums(logitSums[d]);
         }
@@ -91,7 +93,8 @@ public final class RoutingPass {
      */
     public Result run(List<LabeledTokens> docs, RoutingMetrics metrics, Path checkpoint, LongConsumer progress)
             throws IOException {
-        int layers = config.numLayers();
+        int[] moeLayers = config.moeLayers();
+        int layers = moeLayers.length;
         int experts = config.numExperts();
         List<Item> items = chunk(docs);
         List<int[]> itemIds = items.stream().map(Item::ids).toList();
@@ -150,7 +153,7 @@ public final class RoutingPass {
                     Item item = items.get(members[i]);
                     float[][][] gate = new float[layers][][];
                     for (int l = 0; l < layers; l++) {
-                        gate[l] = capture.perDocument().get(i).get(HookPoints.gate(l)).matrix();
+                        gate[l] = capture.perDocument().get(i).get(HookPoints.gate(moeLayers[l])).matrix();
                     }
                     itemSums[i] = new double[layers][experts];
                     ExpertChoice.addLogitSums(itemSums[i], gate);
@@ -158,7 +161,7 @@ public final class RoutingPass {
                     tokens[item.doc] += item.ids.length;
                     if (metrics != null) {
                         LabeledTokens d = docs.get(item.doc);
-                        metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids, gate));
+                        metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids, gate, moeLayers));
                     }
                 }
                 if (log != null) {
@@ -174,7 +177,7 @@ public final class RoutingPass {
                 progress.accept(progressed);
             }
         }
-        return new Result(sums, tokens, chunks, resumed, plan.paddingFraction());
+        return new Result(sums, tokens, chunks, resumed, plan.paddingFraction(), moeLayers);
     }
 
     /** Number of chunks {@code docs} will be run as. */
@@ -213,7 +216,7 @@ public final class RoutingPass {
     private String fingerprint(List<LabeledTokens> docs) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(config.toJson().toString().getBytes(StandardCharsets.UTF_8));
+            md.update(configText(config).getBytes(StandardCharsets.UTF_8));
             md.update(probe.model().origin().getBytes(StandardCharsets.UTF_8));
             for (LabeledTokens d : docs) {
                 md.update(d.id().getBytes(StandardCharsets.UTF_8));
@@ -228,6 +231,16 @@ public final class RoutingPass {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The config as text for run fingerprints: its HF JSON for plain Mixtral-layout configs (as before other
+     * families were read, so their checkpoints stay valid), else the record's full form, extras included.
+     */
+    static String configText(MoeConfig c) {
+        boolean plainMixtral = c.family().equals(dev.routelens.model.family.ModelFamily.of("mixtral"))
+                && c.arch().equals(dev.routelens.model.Architecture.mixtral(c.hiddenSize() / c.numHeads()));
+        return plainMixtral ? c.toJson().toString() : c.toString();
     }
 
     private int restore(Path file, String fingerprint, BatchPlan plan, List<Item> items, double[][][] sums,

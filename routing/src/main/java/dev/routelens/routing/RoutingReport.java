@@ -17,13 +17,14 @@ import org.apache.commons.csv.CSVPrinter;
  * Routing metrics for every (class label, layer), with the random-router baselines, exportable to
  * CSV and JSON. Made by {@link RoutingMetrics#report()}.
  *
- * @param numLayers L
+ * @param numLayers M, the MoE layers (all L layers unless the family has dense ones)
  * @param numExperts E
  * @param topK k
  * @param minTokenOccurrences minimum occurrences of a token id for vocabulary specialisation
  * @param randomBaselineTop1 1/E
  * @param randomBaselineEither 1 - C(E-k, k) / C(E, k)
- * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for layers 0..L-1
+ * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for the MoE layers in ascending order,
+ *     named by real index
  */
 public record RoutingReport(
         int numLayers,
@@ -45,12 +46,19 @@ public record RoutingReport(
                     + " k=" + topK + " min occurrences=" + minTokenOccurrences);
         }
         rows = List.copyOf(rows);
+        Set<Integer> layers = new java.util.TreeSet<>();
         for (LayerClassMetrics row : rows) {
-            if (row.numExperts() != numExperts || row.layer() >= numLayers) {
+            layers.add(row.layer());
+            if (row.numExperts() != numExperts || layers.size() > numLayers) {
                 throw new IllegalArgumentException("routing report: row of class '" + row.label() + "' layer "
                         + row.layer() + " does not fit L=" + numLayers + " E=" + numExperts);
             }
         }
+    }
+
+    /** Real indices of the MoE layers the rows cover, ascending. // [M] */
+    public int[] layers() {
+        return rows.stream().mapToInt(LayerClassMetrics::layer).distinct().sorted().toArray();
     }
 
     /** Class labels in row order, {@link #ALL_CLASSES} included. */

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * {@link RoutingPass} on a layer-streamed model: every batch of the plan passes layer i before any
- * passes layer i+1, and a hook keeps each chunk's gate logits [L][t][E] as its layers complete. After
- * each layer the residual stream and every gate logit so far go to one atomic checkpoint, so a crash
+ * passes layer i+1, and a hook keeps each chunk's gate logits [M][t][E] as its MoE layers complete (dense
+ * layers have none). After each layer the residual stream and every gate logit so far go to one atomic
+ * checkpoint, so a crash
  * loses at most the layer in flight; a resumed run continues from the last completed layer. The sums
  * and metrics are then made exactly as the in-memory pass makes them, in the same order, so both
  * residencies give the same numbers.
@@ -46,6 +47,7 @@ final class StreamedRouting {
                            RoutingMetrics metrics, Path checkpoint, String inputFingerprint, LongConsumer progress)
             throws IOException {
         int layers = config.numLayers();
+        int[] moeLayers = config.moeLayers();
         int experts = config.numExperts();
         List<int[]> itemIds = items.stream().map(RoutingPass.Item::ids).toList();
         List<TokenBatch> batches = new ArrayList<>();
@@ -55,7 +57,7 @@ final class StreamedRouting {
         StreamControl user = probe.streaming();
         List<int[]> groups = StreamGroups.split(batches, config, probe.model().precision(), user.memoryBudget());
         String fingerprint = fingerprint(inputFingerprint, plan, groups);
-        float[][][][] gates = new float[items.size()][layers][][]; // [item][L][t][E], filled layer by layer
+        float[][][][] gates = new float[items.size()][moeLayers.length][][]; // [item][M][t][E], filled layer by layer
         List<Map<String, Hook>> hooks = new ArrayList<>();
         for (int k = 0; k < batches.size(); k++) {
             int[] members = plan.batches().get(k);
@@ -67,7 +69,7 @@ final class StreamedRouting {
                     for (int t = 0; t < rows.length; t++) {
                         System.arraycopy(packed, (batch.offset(i) + t) * experts, rows[t], 0, experts);
                     }
-                    gates[members[i]][site.layer()] = rows;
+                    gates[members[i]][MoeLayers.slotOf(moeLayers, site.layer())] = rows;
                 }
                 return null;
             }));
@@ -122,7 +124,7 @@ final class StreamedRouting {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        double[][][] sums = new double[docs.size()][layers][experts];
+        double[][][] sums = new double[docs.size()][moeLayers.length][experts];
         long[] tokens = new long[docs.size()];
         int[] chunks = new int[docs.size()];
         for (RoutingPass.Item it : items) {
@@ -131,18 +133,18 @@ final class StreamedRouting {
         for (int[] members : plan.batches()) {
             for (int member : members) {
                 RoutingPass.Item item = items.get(member);
-                double[][] itemSums = new double[layers][experts];
+                double[][] itemSums = new double[moeLayers.length][experts];
                 ExpertChoice.addLogitSums(itemSums, gates[member]);
                 RoutingPass.add(sums[item.doc()], itemSums);
                 tokens[item.doc()] += item.ids().length;
                 if (metrics != null) {
                     LabeledTokens d = docs.get(item.doc());
-                    metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids(), gates[member]));
+                    metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids(), gates[member], moeLayers));
                 }
             }
         }
         return new RoutingPass.Result(sums, tokens, chunks, 0, plan.paddingFraction(), List.copyOf(timings),
-                groups.size(), resumedLayers[0]);
+                groups.size(), resumedLayers[0], moeLayers);
     }
 
     /** Progress units of a streamed run: each token counted once per part (embedding, layers, head). */
@@ -171,8 +173,8 @@ final class StreamedRouting {
     }
 
     /**
-     * Every item's captured layers, a contiguous prefix each: count, then per item layers, t, values;
-     * into one buffer of the exact size (a growing stream showed up as this run's Java hot spot).
+     * Every item's captured MoE layers, a contiguous prefix each (layers run in order): count, then per item
+     * layers, t, values; into one buffer of the exact size (a growing stream showed up as this run's Java hot spot).
      */
     private static byte[] encode(float[][][][] gates) {
         long size = 4;

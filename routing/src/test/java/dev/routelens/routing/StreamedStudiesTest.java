@@ -141,7 +141,8 @@ class StreamedStudiesTest {
 
     @Test
     void aSingleAblationMatchesTheInMemoryModel() {
-        for (AblationMode mode : AblationMode.values()) {
+        // zero-shared needs a shared expert, which Mixtral lacks: FamilyRoutingTest runs it streamed on Qwen2-MoE.
+        for (AblationMode mode : List.of(AblationMode.REROUTE, AblationMode.ZERO, AblationMode.TOP_R)) {
             Ablation a = new Ablation(1, 2, mode, mode == AblationMode.TOP_R ? 1 : 0);
             AblationResult want = new AblationStudy(probe(memory, StreamControl.NONE)).run(docs, a);
             AblationResult got = new AblationStudy(probe(streamed, new Budget(50L * CONFIG.hiddenSize() * 4))).run(docs, a);

@@ -74,6 +74,7 @@ public record TrainConfig(
         if (model == null) {
             throw new IllegalArgumentException("model is required");
         }
+        TrainableMoe.requireTrainable(model);
         if (tokenizerDir == null) {
             throw new IllegalArgumentException("tokenizer_dir is required");
         }

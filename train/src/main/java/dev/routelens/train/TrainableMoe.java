@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.routelens.model.MoeConfig;
+import dev.routelens.model.family.ModelFamily;
 import dev.routelens.model.RotaryEmbedding;
 import dev.routelens.model.WeightSource;
 import dev.routelens.model.checkpoint.MixtralNames;
@@ -71,8 +72,20 @@ public final class TrainableMoe implements AutoCloseable {
         sinTable = tables[1]; // [P * D]
     }
 
+    /**
+     * Refuses, in one line naming it, a config of another family: this trainer implements Mixtral/SciDFM
+     * layers only (every layer MoE, renormalised top-k, no shared expert, q/k norms, biases or clipping).
+     */
+    public static void requireTrainable(MoeConfig c) {
+        if (!c.family().equals(ModelFamily.of("mixtral"))) {
+            throw new IllegalArgumentException("train: model_type " + c.modelType()
+                    + " is not supported for training (Mixtral/SciDFM only)");
+        }
+    }
+
     /** Builds the parameters from any weight source (checkpoint or seeded init), as {@code dtype} on the CPU. */
     public static TrainableMoe create(MoeConfig c, WeightSource weights, DataType dtype) throws IOException {
+        requireTrainable(c);
         NDManager manager = NDManager.newBaseManager(Device.cpu());
         try {
             Map<String, NDArray> p = new LinkedHashMap<>();

@@ -16,6 +16,10 @@ import org.knowm.xchart.style.CategoryStyler;
 /**
  * Grouped bars: categories on x (e.g. the experts of one layer), one bar per series in each group (e.g. one per
  * class, in {@link ClassStyle} colours).
+ *
+ * <p>Up to 16 categories each group is 40 + 16 points per series wide and every category is labelled; with more
+ * (64 or 128 experts) the groups narrow so the chart stays about 1,800 points wide, and every 2nd, 4th, 8th...
+ * category is labelled. The CSV keeps every category.
  */
 public final class BarChart implements SingleChartPlot {
 
@@ -108,9 +112,37 @@ public final class BarChart implements SingleChartPlot {
                 Heatmap.numbered("E", experts), sharesByClass);
     }
 
+    /** Categories up to which groups keep their full width. */
+    static final int FULL_SIZE_CATEGORIES = 16;
+
+    private int groupWidth() {
+        int full = 40 + 16 * series.size();
+        return categories.size() <= FULL_SIZE_CATEGORIES ? full : Math.min(full, Math.max(8, 1560 / categories.size()));
+    }
+
     @Override
     public int width() {
-        return Math.max(900, 260 + categories.size() * (40 + 16 * series.size()));
+        return Math.max(900, 260 + categories.size() * groupWidth());
+    }
+
+    /**
+     * The x tick labels: every category, or with many, every step-th (the least power of two that spaces them
+     * 36 points apart). XChart merges equal categories, so each unlabelled one is a distinct run of zero-width
+     * spaces.
+     */
+    private List<String> tickLabels() {
+        int step = 1;
+        while (step * groupWidth() < 36 && step < categories.size()) {
+            step *= 2;
+        }
+        if (step == 1) {
+            return categories;
+        }
+        List<String> out = new ArrayList<>(categories.size());
+        for (int i = 0; i < categories.size(); i++) {
+            out.add(i % step == 0 ? categories.get(i) : "\u200B".repeat(1 + i));
+        }
+        return out;
     }
 
     @Override
@@ -138,13 +170,14 @@ public final class BarChart implements SingleChartPlot {
         }
         styler.setYAxisMin(lowest);
         List<ClassStyle> styles = ClassStyle.forLabels(new ArrayList<>(series.keySet()));
+        List<String> ticks = tickLabels();
         int s = 0;
         for (Map.Entry<String, double[]> entry : series.entrySet()) {
             List<Double> values = new ArrayList<>();
             for (double v : entry.getValue()) {
                 values.add(v);
             }
-            CategorySeries bars = chart.addSeries(entry.getKey(), categories, values);
+            CategorySeries bars = chart.addSeries(entry.getKey(), ticks, values);
             bars.setFillColor(styles.get(s++).color());
         }
         if (!Double.isNaN(reference)) {

@@ -13,6 +13,10 @@ import org.knowm.xchart.style.Styler;
  * A labelled matrix as coloured cells with a colour-scale legend, e.g. layers x experts (expert choice per
  * class, ablation NLL deltas) or experts x experts (co-activation). Row 0 is drawn at the top. NaN cells
  * stay blank.
+ *
+ * <p>Sized for the matrix: up to 16 columns (32 rows) cells keep their full size and every tick is labelled;
+ * wider matrices (64 or 128 experts) get narrower cells, so the figure stays a few thousand pixels wide, and
+ * tick labels at every 2nd, 4th, 8th... cell, as many as fit without overlapping. The CSV keeps every label.
  */
 public final class Heatmap implements SingleChartPlot {
 
@@ -200,12 +204,28 @@ public final class Heatmap implements SingleChartPlot {
     public static WrittenPlot write(Path dir, String name, String title, List<String> panels,
                                     List<double[][]> matrices, String rowName, String colName, boolean diverging)
             throws IOException {
-        return new PlotWriter(dir).write(name, panels(title, panels, matrices, rowName, colName, diverging));
+        return new PlotWriter(dir).write(name, panels(title, panels, matrices, rowName, null, colName, diverging));
+    }
+
+    /**
+     * {@link #write(Path, String, String, List, List, String, String, boolean)} with rows labelled by
+     * {@code rowLabels} (e.g. the real indices of a model's MoE layers) instead of 0, 1, 2, ...
+     */
+    public static WrittenPlot write(Path dir, String name, String title, List<String> panels,
+                                    List<double[][]> matrices, String rowName, List<String> rowLabels, String colName,
+                                    boolean diverging) throws IOException {
+        return new PlotWriter(dir).write(name, panels(title, panels, matrices, rowName, rowLabels, colName, diverging));
     }
 
     /** The figure {@link #write} draws: {@link HeatmapPanels} on a shared scale. */
     public static HeatmapPanels panels(String title, List<String> panels, List<double[][]> matrices, String rowName,
                                        String colName, boolean diverging) {
+        return panels(title, panels, matrices, rowName, null, colName, diverging);
+    }
+
+    /** {@link #panels(String, List, List, String, String, boolean)} with row labels (null: numbered from 0). */
+    public static HeatmapPanels panels(String title, List<String> panels, List<double[][]> matrices, String rowName,
+                                       List<String> rowLabels, String colName, boolean diverging) {
         if (panels == null || matrices == null || panels.isEmpty() || panels.size() != matrices.size()) {
             throw new IllegalArgumentException("heat map '" + title + "': needs one title per matrix, got "
                     + (panels == null ? 0 : panels.size()) + " titles for " + (matrices == null ? 0 : matrices.size())
@@ -220,10 +240,10 @@ public final class Heatmap implements SingleChartPlot {
                 throw new IllegalArgumentException("heat map '" + title + "': panel '" + panels.get(p)
                         + "' is not " + rows + " x " + cols);
             }
-            List<String> rowLabels = numbered("", rows);
+            List<String> rowNames = rowLabels != null ? rowLabels : numbered("", rows);
             List<String> colLabels = numbered("", cols);
-            maps.add(diverging ? diverging(panels.get(p), rowName, rowLabels, colName, colLabels, m)
-                    : sequential(panels.get(p), rowName, rowLabels, colName, colLabels, m));
+            maps.add(diverging ? diverging(panels.get(p), rowName, rowNames, colName, colLabels, m)
+                    : sequential(panels.get(p), rowName, rowNames, colName, colLabels, m));
         }
         return HeatmapPanels.of(title, maps);
     }
@@ -236,14 +256,49 @@ public final class Heatmap implements SingleChartPlot {
         return max;
     }
 
+    /** Columns up to which cells keep their full width. */
+    static final int FULL_SIZE_COLUMNS = 16;
+    /** Rows up to which cells keep their full height (SciDFM's 26 layers fit). */
+    static final int FULL_SIZE_ROWS = 32;
+    /** Least distance in points between two labelled ticks along x (three digits at the tick font). */
+    static final int X_LABEL_SPACING = 30;
+    /** Least distance in points between two labelled ticks along y (one line of the tick font). */
+    static final int Y_LABEL_SPACING = 16;
+
     private int cellWidth() {
-        return compact ? Math.max(30, Math.min(60, 320 / columnLabels.size()))
-                : Math.max(44, Math.min(90, 640 / columnLabels.size()));
+        int n = columnLabels.size();
+        if (n > FULL_SIZE_COLUMNS) {
+            return compact ? Math.max(6, 640 / n) : Math.max(8, 1100 / n);
+        }
+        return compact ? Math.max(30, Math.min(60, 320 / n)) : Math.max(44, Math.min(90, 640 / n));
     }
 
     private int cellHeight() {
-        return compact ? Math.max(16, Math.min(50, 440 / rowLabels.size()))
-                : Math.max(22, Math.min(70, 720 / rowLabels.size()));
+        int n = rowLabels.size();
+        if (n > FULL_SIZE_ROWS) {
+            return compact ? Math.max(6, 520 / n) : Math.max(8, 900 / n);
+        }
+        return compact ? Math.max(16, Math.min(50, 440 / n)) : Math.max(22, Math.min(70, 720 / n));
+    }
+
+    /**
+     * Every {@code step}-th label, the rest blank, with step the least of 1, 2, 4, 8, ... that spaces the
+     * shown ones at least {@code spacing} points apart when cells are {@code cell} points. A heat map places
+     * categories by position, so equal blanks keep their cells (a blank is a space: XChart cannot lay out "").
+     */
+    static List<String> thinned(List<String> labels, int cell, int spacing) {
+        int step = 1;
+        while (step * cell < spacing && step < labels.size()) {
+            step *= 2;
+        }
+        if (step == 1) {
+            return labels;
+        }
+        List<String> out = new ArrayList<>(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            out.add(i % step == 0 ? labels.get(i) : " ");
+        }
+        return out;
     }
 
     @Override
@@ -287,7 +342,7 @@ public final class Heatmap implements SingleChartPlot {
         styler.setGradientColorColumnWeight(18);
         styler.setLegendFont(PlotStyle.TICK_LABELS);
         // XChart puts the first y category at the bottom; reverse so that row 0 is on top.
-        List<String> yCategories = new ArrayList<>(rowLabels);
+        List<String> yCategories = new ArrayList<>(thinned(rowLabels, cellHeight(), Y_LABEL_SPACING));
         java.util.Collections.reverse(yCategories);
         List<Number[]> cells = new ArrayList<>();
         int rows = rowLabels.size();
@@ -299,7 +354,8 @@ public final class Heatmap implements SingleChartPlot {
                 }
             }
         }
-        chart.addSeries(title.isBlank() ? "values" : title, columnLabels, yCategories, cells);
+        chart.addSeries(title.isBlank() ? "values" : title, thinned(columnLabels, cellWidth(), X_LABEL_SPACING),
+                yCategories, cells);
         return chart;
     }
 

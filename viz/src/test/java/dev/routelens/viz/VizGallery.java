@@ -51,6 +51,13 @@ public final class VizGallery {
         }
         Heatmap.write(writer.directory(), "expert-usage-panels", "Mean expert choice per class",
                 ClassStyle.FIGURE1_CLASSES, perClass, "layer", "expert", false);
+        java.util.List<double[][]> olmoe = new java.util.ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            olmoe.add(SampleData.shares(16, 64, 30L + c));
+        }
+        Heatmap.write(writer.directory(), "expert-usage-panels-64", "Mean expert choice per class (64 experts)",
+                ClassStyle.FIGURE1_CLASSES, olmoe, "layer", "expert", false);
+        writer.write("expert-share-64", BarChart.expertShare(15, SampleData.classShares(64, 6L)));
         java.util.List<double[][]> ablations = new java.util.ArrayList<>();
         for (int c = 0; c < 6; c++) {
             ablations.add(SampleData.deltas(26, 8, 20L + c));
