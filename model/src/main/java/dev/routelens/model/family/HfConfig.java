@@ -251,8 +251,19 @@ final class HfConfig {
         return n.asText();
     }
 
+    /**
+     * The Qwen families' sliding window: used only under {@code use_sliding_window} (HF's default window 4096),
+     * and 5.x's {@code layer_types}, which must all be full attention.
+     */
+    void refuseQwenSlidingWindow(int maxPositions) {
+        if (boolOr("use_sliding_window", false)) {
+            refuseSlidingWindow("sliding_window", intOr("sliding_window", 4096), maxPositions);
+        }
+        requireFullAttentionLayers();
+    }
+
     /** Refuses a {@code layer_types} entry other than full attention (5.x writes it for sliding windows). */
-    void requireFullAttentionLayers() {
+    private void requireFullAttentionLayers() {
         JsonNode n = root.get("layer_types");
         if (isNull(n)) {
             return;

@@ -13,29 +13,14 @@ import java.util.Set;
  * layer MoE. Defaults are HF 5.x {@code MixtralConfig}'s; SciDFM's config class is remote code, so for it
  * the values that change the arithmetic must be written in the file.
  */
-public final class MixtralFamily implements ModelFamily {
-    static final MixtralFamily INSTANCE = new MixtralFamily();
+final class MixtralFamily {
+    static final ModelFamily FAMILY = new ModelFamily("Mixtral / SciDFM", List.of("mixtral", "SciDFM"), TensorNames.MIXTRAL,
+            MixtralFamily::read);
 
     private MixtralFamily() {
     }
 
-    @Override
-    public String displayName() {
-        return "Mixtral / SciDFM";
-    }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("mixtral", "SciDFM");
-    }
-
-    @Override
-    public TensorNames tensorNames() {
-        return TensorNames.MIXTRAL;
-    }
-
-    @Override
-    public MoeConfig readConfig(JsonNode root) {
+    private static MoeConfig read(JsonNode root) {
         HfConfig c = new HfConfig(root);
         String type = ModelFamily.canonicalType(c.modelType());
         boolean mixtral = type.equals("mixtral");

@@ -14,29 +14,14 @@ import java.util.Set;
  * {@code clip_qkv} after those norms; biases on all four attention projections when {@code attention_bias}.
  * Defaults are HF 5.x {@code OlmoeConfig}'s.
  */
-public final class OlmoeFamily implements ModelFamily {
-    static final OlmoeFamily INSTANCE = new OlmoeFamily();
+final class OlmoeFamily {
+    static final ModelFamily FAMILY = new ModelFamily("OLMoE", List.of("olmoe"), TensorNames.QWEN_STYLE,
+            OlmoeFamily::read);
 
     private OlmoeFamily() {
     }
 
-    @Override
-    public String displayName() {
-        return "OLMoE";
-    }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("olmoe");
-    }
-
-    @Override
-    public TensorNames tensorNames() {
-        return TensorNames.QWEN_STYLE;
-    }
-
-    @Override
-    public MoeConfig readConfig(JsonNode root) {
+    private static MoeConfig read(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("clip_qkv", "attention_bias"));
         c.requireSilu();

@@ -13,29 +13,14 @@ import java.util.Set;
  * scaled by sigmoid({@code shared_expert_gate}(x)) and added; {@code norm_topk_prob}; dense MLP layers of
  * {@code intermediate_size} where {@link SparseLayers} says so. Defaults are HF 5.x {@code Qwen2MoeConfig}'s.
  */
-public final class Qwen2MoeFamily implements ModelFamily {
-    static final Qwen2MoeFamily INSTANCE = new Qwen2MoeFamily();
+final class Qwen2MoeFamily {
+    static final ModelFamily FAMILY = new ModelFamily("Qwen1.5-MoE / Qwen2-MoE", List.of("qwen2_moe"), TensorNames.QWEN_STYLE,
+            Qwen2MoeFamily::read);
 
     private Qwen2MoeFamily() {
     }
 
-    @Override
-    public String displayName() {
-        return "Qwen1.5-MoE / Qwen2-MoE";
-    }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("qwen2_moe");
-    }
-
-    @Override
-    public TensorNames tensorNames() {
-        return TensorNames.QWEN_STYLE;
-    }
-
-    @Override
-    public MoeConfig readConfig(JsonNode root) {
+    private static MoeConfig read(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("qkv_bias", "shared_expert_intermediate_size", "mlp_only_layers",
                 "decoder_sparse_step", "use_sliding_window"));
@@ -44,10 +29,7 @@ public final class Qwen2MoeFamily implements ModelFamily {
         int heads = c.requiredInt("num_attention_heads");
         int layers = c.requiredInt("num_hidden_layers");
         int maxPositions = c.intOr("max_position_embeddings", 32768);
-        if (c.boolOr("use_sliding_window", false)) {
-            c.refuseSlidingWindow("sliding_window", c.intOr("sliding_window", 4096), maxPositions);
-        }
-        c.requireFullAttentionLayers();
+        c.refuseQwenSlidingWindow(maxPositions);
         int experts = c.aliasedInt("num_experts", "num_local_experts");
         return new MoeConfig(
                 "qwen2_moe",

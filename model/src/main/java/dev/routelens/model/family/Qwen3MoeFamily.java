@@ -14,29 +14,14 @@ import java.util.Set;
  * {@code norm_topk_prob}; dense MLP layers of {@code intermediate_size} where {@link SparseLayers} says so.
  * Defaults are HF 5.x {@code Qwen3MoeConfig}'s.
  */
-public final class Qwen3MoeFamily implements ModelFamily {
-    static final Qwen3MoeFamily INSTANCE = new Qwen3MoeFamily();
+final class Qwen3MoeFamily {
+    static final ModelFamily FAMILY = new ModelFamily("Qwen3-MoE", List.of("qwen3_moe"), TensorNames.QWEN_STYLE,
+            Qwen3MoeFamily::read);
 
     private Qwen3MoeFamily() {
     }
 
-    @Override
-    public String displayName() {
-        return "Qwen3-MoE";
-    }
-
-    @Override
-    public List<String> modelTypes() {
-        return List.of("qwen3_moe");
-    }
-
-    @Override
-    public TensorNames tensorNames() {
-        return TensorNames.QWEN_STYLE;
-    }
-
-    @Override
-    public MoeConfig readConfig(JsonNode root) {
+    private static MoeConfig read(JsonNode root) {
         HfConfig c = new HfConfig(root);
         c.refuseForeign(Set.of("attention_bias", "mlp_only_layers", "decoder_sparse_step", "use_sliding_window"));
         c.requireSilu();
@@ -44,10 +29,7 @@ public final class Qwen3MoeFamily implements ModelFamily {
         int heads = c.requiredInt("num_attention_heads");
         int layers = c.requiredInt("num_hidden_layers");
         int maxPositions = c.intOr("max_position_embeddings", 32768);
-        if (c.boolOr("use_sliding_window", false)) {
-            c.refuseSlidingWindow("sliding_window", c.intOr("sliding_window", 4096), maxPositions);
-        }
-        c.requireFullAttentionLayers();
+        c.refuseQwenSlidingWindow(maxPositions);
         int experts = c.aliasedInt("num_experts", "num_local_experts");
         boolean bias = c.boolOr("attention_bias", false);
         return new MoeConfig(
