@@ -111,13 +111,15 @@ public final class HeatmapPanels implements Plot {
         g.drawRect(x, top, barWidth, barHeight);
         g.setFont(PlotStyle.TICK_LABELS);
         FontMetrics fm = g.getFontMetrics();
-        DecimalFormat format = new DecimalFormat(Math.max(Math.abs(min), Math.abs(max)) >= 10 ? "0.#" : "0.###",
+        double reach = Math.max(Math.abs(min), Math.abs(max));
+        // Small ranges (a random model's NLL deltas, 1e-4) in scientific notation, not as five zeros.
+        DecimalFormat format = new DecimalFormat(reach >= 10 ? "0.#" : reach >= 0.01 ? "0.###" : "0.##E0",
                 DecimalFormatSymbols.getInstance(Locale.ROOT));
         for (int t = 0; t <= 4; t++) {
             double value = min + (max - min) * t / 4.0;
             int y = top + barHeight - (int) Math.round(barHeight * t / 4.0);
             g.drawLine(x + barWidth, y, x + barWidth + 5, y);
-            g.drawString(format.format(value), x + barWidth + 9, y + (fm.getAscent() - fm.getDescent()) / 2);
+            g.drawString(value == 0 ? "0" : format.format(value), x + barWidth + 9, y + (fm.getAscent() - fm.getDescent()) / 2);
         }
     }
 
