@@ -20,7 +20,10 @@ import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationStudy;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.OutputLock;
 import dev.routelens.routing.LabeledTokens;
+import dev.routelens.samples.SampleRequirements;
+import dev.routelens.samples.SampleSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -75,13 +79,86 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--memory", split = ",", paramLabel = "N1,N2", description = "Only measure memory: gate capture over N1 then N2 documents (e.g. 1000,5000), printing peak RSS and heap after each.")
     List<Integer> memory;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the figures.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the figures. Its folder is held for the run: another run writing into it at the same time is refused.")
     Path out;
+
+    /** What --skip can name. */
+    static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "sweep", "tsne", "load", "matmul");
 
     private final Map<String, Object> figures = new LinkedHashMap<>();
 
+    /** The documents to measure on; null with --batch and --tokens (synthetic documents). */
+    private SampleSet samples;
+
     @Override
     public Integer call() throws Exception {
+        checkOptions();
+        MoeConfig config = modelOptions.check();
+        if (tokens != null && tokens > config.maxPositions()) {
+            throw new UserError("--tokens " + tokens + " is more than the model's context of " + config.maxPositions());
+        }
+        if (memory != null && modelOptions.streamed()) {
+            throw new UserError("--memory measures in-memory gate capture; this run streams (--stream, or a model too"
+                    + " large for memory)");
+        }
+        try (OutputLock lock = OutputPaths.holdFileFolder("--out", out)) {
+            return measure();
+        }
+    }
+
+    /**
+     * Every option on its own and in combination, and the sample set, before the model loads: no figure can
+     * fail after minutes of measuring because of a value known to be wrong at the start.
+     */
+    private void checkOptions() {
+        positive("--docs", docs);
+        positive("--repeats", repeats);
+        positive("--sweep-docs", sweepDocs);
+        for (int n : tsneSizes) {
+            if (n < Tsne.MIN_POINTS) {
+                throw new UserError("--tsne-sizes: each size must be at least " + Tsne.MIN_POINTS + " points, got " + n);
+            }
+        }
+        List<String> unknown = skip.stream().filter(x -> !SECTIONS.contains(x)).toList();
+        if (!unknown.isEmpty()) {
+            throw new UserError("--skip: no section " + String.join(", ", unknown) + "; the sections are "
+                    + String.join(", ", SECTIONS));
+        }
+        if (memory != null) {
+            int previous = 0;
+            for (int n : memory) {
+                if (n <= previous) {
+                    throw new UserError("--memory takes increasing positive document counts such as 1000,5000, got "
+                            + memory.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+                }
+                previous = n;
+            }
+        }
+        if ((batch == null) != (tokens == null)) {
+            throw new UserError("--batch and --tokens go together (a synthetic batch of B documents of T tokens)");
+        }
+        if (batch != null) {
+            positive("--batch", batch);
+            positive("--tokens", tokens);
+            if (memory != null) {
+                throw new UserError("--memory measures the sample documents; it does not take --batch and --tokens");
+            }
+            if (sampleOptions.given()) {
+                throw new UserError("--batch and --tokens make synthetic documents; the sample options"
+                        + " (--samples, --corpus, --labels, --per-class) do not apply");
+            }
+            return;
+        }
+        samples = sampleOptions.read(42);
+    }
+
+    private static void positive(String option, int value) {
+        if (value < 1) {
+            throw new UserError(option + " must be >= 1, got " + value);
+        }
+    }
+
+    private Integer measure() throws Exception {
         long loadStart = System.nanoTime();
         try (LoadedModel loaded = modelOptions.load()) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
@@ -218,10 +295,7 @@ public final class BenchCommand implements Callable<Integer> {
     private List<int[]> documents(LoadedModel loaded) {
         MoeConfig c = loaded.model().config();
         List<int[]> ids = new ArrayList<>();
-        if (batch != null || tokens != null) {
-            if (batch == null || tokens == null || batch <= 0 || tokens <= 0 || tokens > c.maxPositions()) {
-                throw new UserError("--batch and --tokens go together, positive, tokens at most " + c.maxPositions());
-            }
+        if (batch != null) { // checked with the other options
             Random r = new Random(7);
             for (int b = 0; b < batch; b++) {
                 int[] d = new int[tokens];
@@ -232,7 +306,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return ids;
         }
-        Tokenized t = Tokenized.of(sampleOptions.read(42), loaded.tokenizer());
+        Tokenized t = usable(loaded);
         for (LabeledTokens d : t.docs()) {
             if (ids.size() == docs) {
                 break;
@@ -247,7 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
      * each count; flat figures between the counts mean no native or heap growth per document.
      */
     private Map<String, Object> memory(LoadedModel loaded) throws IOException {
-        List<LabeledTokens> pool = Tokenized.of(sampleOptions.read(42), loaded.tokenizer()).docs();
+        List<LabeledTokens> pool = usable(loaded).docs();
         Map<String, Object> f = new LinkedHashMap<>();
         dev.routelens.routing.RoutingPass pass = new dev.routelens.routing.RoutingPass(new Probe(loaded.model()));
         int done = 0;
@@ -272,6 +346,13 @@ public final class BenchCommand implements Callable<Integer> {
             f.put("after_" + target + "_documents", at);
         }
         return f;
+    }
+
+    /** The sample documents tokenized; refused when the tokenizer leaves none. */
+    private Tokenized usable(LoadedModel loaded) {
+        Tokenized t = Tokenized.of(samples, loaded.tokenizer());
+        t.require(SampleRequirements.ANY, Optional.empty());
+        return t;
     }
 
     /** Resident set size now, in MB (NaN where /proc is unavailable). */

@@ -18,7 +18,9 @@ public final class Figure1Command implements Callable<Integer> {
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/figure1", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    static final Path DEFAULT_OUT = Path.of("out", "figure1");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: out/figure1). Held for the run: a second run on it is refused.")
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in DIR (same inputs and model); finished batches are not recomputed.")
@@ -47,7 +49,10 @@ public final class Figure1Command implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = resume != null ? resume : out;
+        if (out != null && resume != null) {
+            throw new UserError("--out and --resume are exclusive: --resume DIR continues the run in DIR and writes there");
+        }
+        Path dir = resume != null ? resume : out != null ? out : DEFAULT_OUT;
         Figure1Job job = new Figure1Job(modelOptions, sampleOptions, dir, resume != null, seed, dims, perplexity,
                 iterations, method, batchTokens, batchDocs);
         job.run();

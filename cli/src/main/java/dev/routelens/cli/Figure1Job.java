@@ -9,18 +9,20 @@ import dev.routelens.embed.Tsne;
 import dev.routelens.embed.TsneConfig;
 import dev.routelens.embed.TsneMethod;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.OutputLock;
 import dev.routelens.routing.ExpertChoiceTable;
 import dev.routelens.routing.LabeledTokens;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.samples.ErrorsCsv;
+import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -44,10 +46,23 @@ final class Figure1Job {
     private final int batchTokens;
     private final int batchDocs;
 
+    /** Checks every t-SNE and batching option here, so that none fails after the documents are routed. */
     Figure1Job(ModelOptions modelOptions, SampleOptions sampleOptions, Path out, boolean resume, long seed, int dims,
                double perplexity, int iterations, String method, int batchTokens, int batchDocs) {
         if (dims != 2 && dims != 3) {
             throw new UserError("--dims must be 2 or 3, got " + dims);
+        }
+        if (!(perplexity >= 1) || Double.isInfinite(perplexity)) { // NaN fails the first test
+            throw new UserError("--perplexity must be a finite number >= 1, got " + perplexity);
+        }
+        if (iterations < 1) {
+            throw new UserError("--iterations must be >= 1, got " + iterations);
+        }
+        if (batchTokens < 1) {
+            throw new UserError("--batch-tokens must be >= 1, got " + batchTokens);
+        }
+        if (batchDocs < 1) {
+            throw new UserError("--batch-docs must be >= 1, got " + batchDocs);
         }
         this.modelOptions = modelOptions;
         this.sampleOptions = sampleOptions;
@@ -65,33 +80,38 @@ final class Figure1Job {
         }
     }
 
+    /**
+     * Everything that can fail cheaply fails before the model loads: the options, config.json, the output
+     * folder (held for the whole run, so a second run on it is refused), the sample set and what the tokenizer
+     * leaves of it.
+     */
     void run() throws Exception {
         long start = System.nanoTime();
         StageTimer timer = new StageTimer();
-        if (resume && !Files.isDirectory(out)) {
-            throw new UserError("--resume " + out + ": no such directory");
+        sampleOptions.validate();
+        modelOptions.check();
+        if (resume) {
+            OutputPaths.runFolder("figure1", null, out);
         }
-        Files.createDirectories(out);
+        try (OutputLock lock = OutputPaths.holdFolder(resume ? "--resume" : "--out", out)) {
+            run(start, timer);
+        }
+    }
+
+    private void run(long start, StageTimer timer) throws Exception {
         SampleSet samples;
         try (var s = timer.stage("samples")) {
-            samples = sampleOptions.read(seed);
+            samples = sampleOptions.readFor(seed, SampleRequirements.FIGURE1, out);
         }
+        Tokenized tokens;
+        try (var s = timer.stage("tokenize")) {
+            tokens = Tokenized.of(samples, modelOptions.tokenizer());
+        }
+        Optional<Path> errorsCsv = tokens.writeErrors(out);
+        tokens.require(SampleRequirements.FIGURE1, errorsCsv);
+        List<LabeledTokens> docs = tokens.docs();
         Map<String, Object> run = new LinkedHashMap<>();
         try (LoadedModel loaded = load(timer)) {
-            Tokenized tokens;
-            try (var s = timer.stage("tokenize")) {
-                tokens = Tokenized.of(samples, loaded.tokenizer());
-            }
-            if (!tokens.errors().isEmpty()) {
-                ErrorsCsv.write(out.resolve("errors.csv"), tokens.errors());
-            } else {
-                Files.deleteIfExists(out.resolve("errors.csv"));
-            }
-            List<LabeledTokens> docs = tokens.docs();
-            if (docs.size() < 4) {
-                throw new UserError("only " + docs.size() + " usable documents; Figure 1 needs at least 4 (see "
-                        + out.resolve("errors.csv") + ")");
-            }
             var config = loaded.model().config();
             RoutingPass pass = new RoutingPass(loaded.probe().batchLimits(batchTokens, batchDocs));
             RoutingPass.Result result;
@@ -152,7 +172,7 @@ final class Figure1Job {
             run.put("stage_seconds", timer.seconds());
             run.put("wall_seconds", (System.nanoTime() - start) / 1e9);
             AtomicFiles.write(out.resolve("run.json"), w -> JSON.writeValue(w, run));
-            summary(choices, quality, tokens, result);
+            summary(choices, quality, tokens, errorsCsv, result);
         }
     }
 
@@ -194,7 +214,8 @@ final class Figure1Job {
         });
     }
 
-    private void summary(ExpertChoiceTable choices, QualityReport q, Tokenized tokens, RoutingPass.Result result) {
+    private void summary(ExpertChoiceTable choices, QualityReport q, Tokenized tokens, Optional<Path> errorsCsv,
+                         RoutingPass.Result result) {
         StringBuilder s = new StringBuilder();
         s.append(String.format("figure1: %d documents, E_T width %d (%d MoE layers x %d experts)%n", choices.size(),
                 choices.width(), choices.layers().length, choices.experts()));
@@ -203,7 +224,7 @@ final class Figure1Job {
             s.append(String.format("  %-12s %4d%n", label, counts.get(label)));
         }
         if (!tokens.errors().isEmpty()) {
-            s.append(String.format("  rejected     %4d  (see %s)%n", tokens.errors().size(), out.resolve("errors.csv")));
+            s.append(String.format("  rejected     %4d %s%n", tokens.errors().size(), ErrorsCsv.seeAlso(errorsCsv)));
         }
         s.append(String.format("  silhouette   E_T %.3f (cosine %.3f)   embedding %.3f%n", q.silhouetteHighEuclidean(),
                 q.silhouetteHighCosine(), q.silhouetteLow()));

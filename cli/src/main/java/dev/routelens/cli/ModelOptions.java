@@ -24,8 +24,8 @@ public final class ModelOptions {
     @Option(names = "--random-init", paramLabel = "CONFIG.json", description = "Build a model of this config.json (model_type mixtral, SciDFM, olmoe, qwen2_moe or qwen3_moe) with seeded random weights instead of loading one.")
     Path randomInit;
 
-    @Option(names = "--init-seed", paramLabel = "N", defaultValue = "0", description = "Seed of --random-init weights (default: ${DEFAULT-VALUE}).")
-    long initSeed;
+    @Option(names = "--init-seed", paramLabel = "N", description = "Seed of --random-init weights (default: 0).")
+    Long initSeed;
 
     @Option(names = "--tokenizer", paramLabel = "DIR", description = "Tokenizer directory for --random-init (default: model/nano).")
     Path tokenizer;
@@ -45,6 +45,12 @@ public final class ModelOptions {
     @Option(names = "--load-ahead", negatable = true, description = "Streamed runs: build the next layer while this one runs, keeping two resident (default: on the GPU only).")
     Boolean loadAhead;
 
+    private MoeConfig config;
+    private Device dev;
+    private Precision precision;
+    private StreamProgress streaming;
+    private Tokenizer tok;
+
     /** The model directory that will be loaded (or that supplies the tokenizer). */
     Path modelDir() {
         if (model != null) {
@@ -54,34 +60,98 @@ public final class ModelOptions {
                 "cannot find model/nano: run from the RouteLens checkout or pass --model DIR"));
     }
 
+    /**
+     * Checks every model option and reads config.json (or the --random-init config), without loading a weight:
+     * a command calls it before any long work, so that a bad option, a missing model or a layer index the model
+     * lacks is refused at once. Decides here whether the run streams. Repeated calls return the same config.
+     */
+    MoeConfig check() throws IOException {
+        if (config != null) {
+            return config;
+        }
+        if (model != null && randomInit != null) {
+            throw new UserError("--model and --random-init are exclusive: --random-init builds the model from a config");
+        }
+        if (randomInit == null && tokenizer != null) {
+            throw new UserError("--tokenizer applies to --random-init only; a --model directory brings its own tokenizer");
+        }
+        if (randomInit == null && initSeed != null) {
+            throw new UserError("--init-seed applies to --random-init only");
+        }
+        if (memoryBudget != null) {
+            memoryBudgetBytes(); // its form is checked now; whether it applies, once the model's size is known
+        }
+        try {
+            dev = Devices.choose(device);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage().startsWith("--device") ? e.getMessage() : "--device: " + e.getMessage());
+        }
+        try {
+            precision = dtype == null ? Devices.defaultPrecision(dev) : Precision.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--dtype: " + e.getMessage());
+        }
+        Path what;
+        MoeConfig read;
+        if (randomInit != null) {
+            if (!Files.isRegularFile(randomInit)) {
+                throw new UserError("--random-init " + randomInit + ": " + (Files.isDirectory(randomInit)
+                        ? "a folder, not a config file" : "no such config file"));
+            }
+            if (tokenizer != null && !Files.isDirectory(tokenizer)) {
+                throw new UserError("--tokenizer " + tokenizer + ": no such folder");
+            }
+            what = randomInit;
+            read = MoeConfig.read(randomInit);
+        } else {
+            Path dir = modelDir();
+            if (!Files.isDirectory(dir)) {
+                throw new UserError((model != null ? "--model " : "") + dir + ": no such model directory");
+            }
+            what = dir;
+            read = Checkpoint.readConfig(dir.resolve("config.json"));
+        }
+        streaming = streaming(read, precision, dev, what);
+        config = read;
+        return config;
+    }
+
+    /** Whether the run streams layer by layer (asked, or chosen because the weights do not fit). */
+    boolean streamed() throws IOException {
+        check();
+        return streaming != null;
+    }
+
+    /** The tokenizer, loaded once (no weights), checked against the config's vocabulary. */
+    Tokenizer tokenizer() throws IOException {
+        MoeConfig c = check();
+        if (tok == null) {
+            Path tokDir = randomInit != null && tokenizer != null ? tokenizer : modelDir();
+            Tokenizer t = Tokenizer.load(tokDir);
+            if (t.vocabSize() > c.vocabSize()) {
+                t.close();
+                throw new UserError("tokenizer in " + tokDir + " has " + t.vocabSize() + " ids but "
+                        + (randomInit != null ? randomInit : modelDir().resolve("config.json")) + " has vocab_size "
+                        + c.vocabSize());
+            }
+            tok = t;
+        }
+        return tok;
+    }
+
     /** Loads the model and its tokenizer: in memory, or layer-streamed when asked or when it cannot fit. */
     LoadedModel load() throws IOException {
-        Device dev = Devices.choose(device);
-        Precision precision = dtype == null ? Devices.defaultPrecision(dev) : Precision.parse(dtype);
-        Path dir = randomInit != null ? null : modelDir();
-        if (randomInit != null && !Files.isRegularFile(randomInit)) {
-            throw new UserError(randomInit + ": no such config file");
-        }
-        if (dir != null && !Files.isDirectory(dir)) {
-            throw new UserError(dir + ": no such model directory");
-        }
-        Path tokDir = randomInit != null && tokenizer != null ? tokenizer : modelDir();
-        Tokenizer tok = Tokenizer.load(tokDir);
-        Path configFile = randomInit != null ? randomInit : dir.resolve("config.json");
-        MoeConfig config = randomInit != null ? MoeConfig.read(randomInit) : Checkpoint.readConfig(configFile);
-        if (tok.vocabSize() > config.vocabSize()) {
-            throw new UserError("tokenizer in " + tokDir + " has " + tok.vocabSize() + " ids but " + configFile
-                    + " has vocab_size " + config.vocabSize());
-        }
-        StreamProgress streaming = streaming(config, precision, dev, randomInit != null ? randomInit : dir);
+        Tokenizer t = tokenizer();
         MoeTransformer m;
         if (randomInit != null) {
-            m = streaming != null ? ModelLoader.randomInitStreamed(randomInit, initSeed, dev, precision)
-                    : ModelLoader.randomInit(randomInit, initSeed, dev, precision);
-            return new LoadedModel(m, tok, "random-init " + randomInit + " seed " + initSeed, randomInit, streaming);
+            long seed = initSeed != null ? initSeed : 0;
+            m = streaming != null ? ModelLoader.randomInitStreamed(randomInit, seed, dev, precision)
+                    : ModelLoader.randomInit(randomInit, seed, dev, precision);
+            return new LoadedModel(m, t, "random-init " + randomInit + " seed " + seed, randomInit, streaming);
         }
+        Path dir = modelDir();
         m = streaming != null ? ModelLoader.loadStreamed(dir, dev, precision) : ModelLoader.load(dir, dev, precision);
-        return new LoadedModel(m, tok, dir.toString(), configFile, streaming);
+        return new LoadedModel(m, t, dir.toString(), dir.resolve("config.json"), streaming);
     }
 
     /**
@@ -115,13 +185,15 @@ public final class ModelOptions {
                     ahead ? " (two with --load-ahead)" : "", MemoryPlan.gb(plan.endsBytes()),
                     MemoryPlan.gb(plan.availableBytes()), plan.device()));
         }
-        long budget;
+        long budget = memoryBudget != null ? memoryBudgetBytes() : plan.defaultResidualBudget(ahead);
+        return new StreamProgress(budget, ahead, config.numLayers());
+    }
+
+    private long memoryBudgetBytes() {
         try {
-            budget = memoryBudget != null ? MemoryPlan.parseSize(memoryBudget, "--memory-budget")
-                    : plan.defaultResidualBudget(ahead);
+            return MemoryPlan.parseSize(memoryBudget, "--memory-budget");
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        return new StreamProgress(budget, ahead, config.numLayers());
     }
 }

@@ -2,6 +2,7 @@ package dev.routelens.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.routelens.model.ForwardResult;
 import dev.routelens.model.InputKind;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.StreamControl;
@@ -13,6 +14,7 @@ import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.OutputLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,23 +55,36 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--r", defaultValue = "1", description = "r for top-r ablations (default: ${DEFAULT-VALUE}).")
     int r;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the JSON.")
+    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the JSON. Its folder is held for the run: another run writing into it at the same time is refused.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        InputKind inputKind;
+        try {
+            inputKind = InputKind.parse(kind);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--kind: " + e.getMessage());
+        }
+        OutputPaths.requireFile("--out", out);
         String text = input.text != null ? input.text : readInput(input.file);
-        InputKind inputKind = InputKind.parse(kind);
-        try (LoadedModel loaded = modelOptions.load()) {
+        MoeConfig config = modelOptions.check(); // config.json and the tokenizer only: the input is checked before any weight loads
+        int[] ids;
+        try {
+            ids = modelOptions.tokenizer().encode(inputKind == InputKind.TEXT ? text : text.strip(), inputKind);
+        } catch (IllegalArgumentException e) {
+            throw new UserError((input.text != null ? "--text" : "--input " + input.file) + ": the tokenizer refuses it: "
+                    + e.getMessage());
+        }
+        if (ids.length == 0) {
+            throw new UserError("the input has no tokens (it is empty and the tokenizer adds no BOS)");
+        }
+        if (ids.length > config.maxPositions()) {
+            throw new UserError("input has " + ids.length + " tokens, more than the model's context of "
+                    + config.maxPositions() + "; shorten it (figure1 and stats chunk long documents)");
+        }
+        try (OutputLock lock = OutputPaths.holdFileFolder("--out", out); LoadedModel loaded = modelOptions.load()) {
             MoeConfig c = loaded.model().config();
-            int[] ids = loaded.tokenizer().encode(inputKind == InputKind.TEXT ? text : text.strip(), inputKind);
-            if (ids.length == 0) {
-                throw new UserError("the input has no tokens (it is empty and the tokenizer adds no BOS)");
-            }
-            if (ids.length > c.maxPositions()) {
-                throw new UserError("input has " + ids.length + " tokens, more than the model's context of "
-                        + c.maxPositions() + "; shorten it (figure1 and stats chunk long documents)");
-            }
             Map<String, Hook> hooks = new LinkedHashMap<>();
             List<String> applied = new ArrayList<>();
             for (String spec : ablations) {
@@ -124,7 +139,7 @@ public final class ProbeCommand implements Callable<Integer> {
             json.put("gate_logits", gates);
             json.put("topk_experts", topk);
             json.put("topk_weights", weights);
-            double nll = cache.result().meanNll(0);
+            double nll = nll(cache.result());
             json.put("nll", Double.isNaN(nll) ? null : nll);
             if (loaded.streaming() != null) {
                 json.put("stream", loaded.streaming().record());
@@ -137,6 +152,23 @@ public final class ProbeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The mean next-token NLL; NaN only when no token has a successor (a one-token input), written as null.
+     * Anything else that is not finite is a fault, never a silent null: the model refuses non-finite
+     * log-probabilities itself, and this is the second line of that defence.
+     */
+    static double nll(ForwardResult result) {
+        if (result.nllCount()[0] == 0) {
+            return Double.NaN;
+        }
+        double nll = result.meanNll(0);
+        if (!Double.isFinite(nll)) {
+            throw new ArithmeticException("logits: the mean NLL over " + result.nllCount()[0] + " predicted tokens is "
+                    + nll + "; nothing was written");
+        }
+        return nll;
+    }
+
     private static Hook chain(Hook first, Hook second) {
         return (t, site) -> {
             var a = first.apply(t, site);
@@ -145,13 +177,34 @@ public final class ProbeCommand implements Callable<Integer> {
         };
     }
 
+    /** The most an --input file may hold: far beyond any model's context, short of filling the heap. */
+    static final int MAX_INPUT_BYTES = 64 << 20;
+
+    /**
+     * The --input file as UTF-8. A pipe is read (so {@code --input <(cmd)} works); a folder, a missing file or
+     * one larger than {@link #MAX_INPUT_BYTES} (a device such as /dev/zero never ends) is refused by name.
+     */
     static String readInput(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new UserError(file + ": not valid UTF-8");
+        if (Files.isDirectory(file)) {
+            throw new UserError("--input " + file + " is a folder, not a file");
+        }
+        if (!Files.exists(file)) {
+            throw new UserError("--input " + file + ": no such file");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_INPUT_BYTES + 1);
         } catch (java.io.IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+            throw new UserError("--input " + file + ": cannot read (" + Main.oneLine(e) + ")");
+        }
+        if (bytes.length > MAX_INPUT_BYTES) {
+            throw new UserError("--input " + file + ": more than " + (MAX_INPUT_BYTES >> 20)
+                    + " MiB; probe takes one document");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError("--input " + file + ": not valid UTF-8");
         }
     }
 }

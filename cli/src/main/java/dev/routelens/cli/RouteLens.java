@@ -1,6 +1,7 @@
 package dev.routelens.cli;
 
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.OutputLock;
 import ai.djl.Device;
 import dev.routelens.embed.Embedding;
 import dev.routelens.embed.QualityReport;
@@ -20,11 +21,13 @@ import dev.routelens.routing.LabeledTokens;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.samples.DefaultSamples;
 import dev.routelens.samples.SampleReader;
+import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSelection;
 import dev.routelens.samples.SampleSet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A small facade for JShell and scripts: Figure 1 in a few lines.
@@ -67,13 +70,21 @@ public final class RouteLens {
         return SampleSelection.perClass(set, n, seed);
     }
 
-    /** Token ids per document; records the tokenizer refuses are left out (see {@link Tokenized#errors}). */
+    /**
+     * Token ids per document; records the tokenizer refuses are left out (see {@link Tokenized#errors}). An empty
+     * set, or one the tokenizer leaves empty, is refused here rather than after a routing pass over nothing.
+     */
     public static List<LabeledTokens> tokenize(LoadedModel model, SampleSet samples) {
-        return Tokenized.of(samples, model.tokenizer()).docs();
+        Tokenized t = Tokenized.of(SampleRequirements.ANY.require(samples), model.tokenizer());
+        t.require(SampleRequirements.ANY, Optional.empty());
+        return t.docs();
     }
 
     /** Captures gate logits and returns their per-document sums [D][M][E] over the M MoE layers. */
     public static RoutingPass.Result capture(LoadedModel model, List<LabeledTokens> docs) throws IOException {
+        if (docs.isEmpty()) {
+            throw new IllegalArgumentException("capture: no documents to route");
+        }
         return new RoutingPass(new Probe(model.model())).run(docs, null, null, n -> { });
     }
 
@@ -91,8 +102,12 @@ public final class RouteLens {
         return b.build();
     }
 
-    /** 3-D t-SNE with the paper's settings (perplexity 30, 1000 iterations). */
+    /**
+     * 3-D t-SNE with the paper's settings (perplexity 30, 1000 iterations). A table short of what Figure 1
+     * needs (4 documents, 2 classes, one with 2) is refused before the embedding, not after it.
+     */
     public static Embedding tsne(ExpertChoiceTable choices, long seed) {
+        requireFigure1(choices);
         TsneConfig d = TsneConfig.defaults();
         return Tsne.fit(choices.vectors(), new TsneConfig(d.dims(), d.perplexity(), d.iterations(), d.learningRate(),
                 seed, d.method(), d.theta()));
@@ -100,18 +115,31 @@ public final class RouteLens {
 
     /** Silhouette, kNN accuracy, trustworthiness and centroid distances. */
     public static QualityReport quality(ExpertChoiceTable choices, Embedding embedding) {
+        requireFigure1(choices);
         return QualityReport.of(choices.vectors(), embedding.coords(), choices.labels().toArray(String[]::new));
     }
 
     /** Writes expert_choice.csv, metrics.json and the Figure 1 plots into {@code dir}. */
+    /**
+     * Writes expert_choice.csv, metrics.json and the Figure 1 plots into {@code dir}, holding the folder while
+     * it writes: a CLI run (or another script) writing there at the same time makes this fail, naming its pid.
+     */
     public static Path save(ExpertChoiceTable choices, Embedding embedding, String dir) throws IOException {
         Path out = Path.of(dir);
-        java.nio.file.Files.createDirectories(out);
-        choices.writeCsv(out.resolve("expert_choice.csv"));
         QualityReport q = quality(choices, embedding);
-        AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
-        Figure1Plots.write(out, choices, embedding);
+        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
+            choices.writeCsv(out.resolve("expert_choice.csv"));
+            AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
+            Figure1Plots.write(out, choices, embedding);
+        }
         return out;
+    }
+
+    private static void requireFigure1(ExpertChoiceTable choices) {
+        List<String> problems = SampleRequirements.FIGURE1.problems(choices.classCounts());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("expert-choice table: " + String.join("; ", problems));
+        }
     }
 
     /**
@@ -119,6 +147,9 @@ public final class RouteLens {
      * where the expert is ignored and a layer of {@link Ablation#ALL_LAYERS} zeroes the shared expert everywhere).
      */
     public static AblationResult ablate(LoadedModel model, List<LabeledTokens> docs, int layer, int expert, String mode) {
+        if (docs.isEmpty()) {
+            throw new IllegalArgumentException("ablate: no documents to run");
+        }
         AblationMode m = AblationMode.parse(mode);
         Ablation a = new Ablation(layer, expert, m, m == AblationMode.TOP_R ? 1 : 0);
         a.check(model.model().config());

@@ -2,13 +2,14 @@ package dev.routelens.cli;
 
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.OutputLock;
 import dev.routelens.routing.LayerClassMetrics;
 import dev.routelens.routing.MoeLayers;
 import dev.routelens.routing.RoutingMetrics;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.routing.RoutingReport;
+import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,19 +40,30 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--layer", defaultValue = "-1", description = "MoE layer for the expert-share and co-activation plots (default: the last MoE layer).")
-    int layer;
+    @Option(names = "--layer", description = "MoE layer for the expert-share and co-activation plots (default: the last MoE layer).")
+    Integer layer;
 
     @Override
     public Integer call() throws Exception {
-        out = CheckpointDir.outputDir("stats", out, resume);
-        SampleSet samples = sampleOptions.read(seed);
+        if (layer != null && layer < 0) {
+            throw new UserError("--layer must be a layer index >= 0, got " + layer);
+        }
+        sampleOptions.validate();
+        out = OutputPaths.runFolder("stats", out, resume);
+        int chartLayer = chartLayer(modelOptions.check()); // config.json only: a layer the model lacks fails now
+        try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
+            run(chartLayer);
+        }
+        return 0;
+    }
+
+    private void run(int chartLayer) throws Exception {
+        SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
+        Tokenized tokens = Tokenized.of(samples, modelOptions.tokenizer());
+        tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
         try (LoadedModel loaded = modelOptions.load()) {
             var config = loaded.model().config();
             int[] moeLayers = config.moeLayers();
-            int chartLayer = chartLayer(config);
-            Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
-            tokens.writeErrors(out);
             RoutingMetrics metrics = RoutingMetrics.forConfig(config);
             RoutingPass pass = new RoutingPass(loaded.probe());
             try (Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
@@ -98,13 +110,12 @@ public final class StatsCommand implements Callable<Integer> {
             System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
                     tokens.docs().size(), report.classLabels().size() - 1, out.toAbsolutePath());
         }
-        return 0;
     }
 
     /** The layer to plot: {@code --layer}, which must be an MoE layer, or the last MoE layer. Checked before any work. */
     private int chartLayer(MoeConfig config) {
         int[] moeLayers = config.moeLayers();
-        if (layer < 0) {
+        if (layer == null) {
             return moeLayers[moeLayers.length - 1];
         }
         if (layer >= config.numLayers()) {

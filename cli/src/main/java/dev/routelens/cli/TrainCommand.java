@@ -1,7 +1,9 @@
 package dev.routelens.cli;
 
+import dev.routelens.model.io.OutputLock;
 import dev.routelens.train.TrainConfig;
 import dev.routelens.train.Trainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -18,7 +20,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config JSON (see model/nano/TRAINING.md).")
     Path config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint and log directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint and log directory; held for the run, so a second run on it is refused.")
     Path out;
 
     @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
@@ -26,8 +28,20 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isRegularFile(config)) {
+            throw new UserError("--config " + config + ": " + (Files.isDirectory(config) ? "a folder, not a config file"
+                    : "no such file"));
+        }
+        TrainConfig trainConfig = TrainConfig.read(config); // validates itself: a bad value fails before any work
+        OutputPaths.requireFolder("--out", out);
+        if (resume && !Files.isDirectory(out)) {
+            throw new UserError("--resume: " + out + " does not exist, so there is no run in it to continue");
+        }
         Trainer.configureTorchThreads();
-        Trainer.Result r = Trainer.run(TrainConfig.read(config), out, resume);
+        Trainer.Result r;
+        try (OutputLock lock = OutputPaths.holdFolder("--out", out)) {
+            r = Trainer.run(trainConfig, out, resume);
+        }
         System.out.printf(Locale.ROOT, "train: %d steps, %d tokens in %.0f s; final loss %.4f, aux %.4f -> %s%n",
                 r.steps(), r.tokensSeen(), r.elapsedSeconds(), r.finalLoss(), r.finalAuxLoss(), r.checkpoint());
         return 0;

@@ -5,16 +5,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The CLI in a child JVM with this test's classpath, so a test can kill it with SIGKILL part-way. */
+/** The CLI (or another main) in a child JVM with this test's classpath, so a test can kill it with SIGKILL part-way. */
 final class ChildCli {
     private ChildCli() {
     }
 
     /** Starts {@code routelens ARGS...}; stdout and stderr go to {@code log}. */
     static Process start(Path log, List<String> args) throws IOException {
+        return start(log, Main.class, args);
+    }
+
+    /** Starts {@code main}'s class with {@code args}; stdout and stderr go to {@code log}. */
+    static Process start(Path log, Class<?> main, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
-                "-Droutelens.home=" + System.getProperty("routelens.home"), "dev.routelens.cli.Main"));
+                "-Droutelens.home=" + System.getProperty("routelens.home"), main.getName()));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

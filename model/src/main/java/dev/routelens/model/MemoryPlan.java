@@ -103,12 +103,13 @@ public record MemoryPlan(long weightBytes, long layerBytes, long endsBytes, long
         }
         try {
             double v = Double.parseDouble(s);
-            if (!(v > 0) || Double.isInfinite(v)) {
+            double bytes = v * unit;
+            if (!(bytes >= 1) || Double.isInfinite(bytes)) { // "0.0001" is no budget at all, not 0 bytes
                 throw new NumberFormatException();
             }
-            return (long) Math.min(Long.MAX_VALUE, v * unit);
+            return (long) Math.min(Long.MAX_VALUE, bytes);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + text + "': expected a positive size such as 512m or 8g");
+            throw new IllegalArgumentException(option + " '" + text + "': expected a size of at least one byte, such as 512m or 8g");
         }
     }
 }

@@ -53,7 +53,11 @@ public record MoeConfig(
         int eosId,
         Architecture arch) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice or text after the object is refused: Jackson would keep the last value, unseen. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     public MoeConfig {
         ModelFamily.of(modelType); // refuses unknown and unsupported families by name

@@ -66,7 +66,7 @@ final class SampleCollector {
         }
         String origin = source == null || source.isBlank() ? file + ":" + line : source.strip();
         String spelling = labelSpelling.computeIfAbsent(Labels.key(label), key -> Labels.canonical(label));
-        samples.add(new Sample(cleanId, spelling, inputKind, normalized, origin));
+        samples.add(new Sample(cleanId, spelling, inputKind, normalized, origin, file, line));
     }
 
     /** How many records were kept or rejected so far: a format that adds none read nothing. */

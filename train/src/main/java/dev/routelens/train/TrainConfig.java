@@ -65,7 +65,11 @@ public record TrainConfig(
         Path corpusDir,
         Path samplesDir) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice or text after the object is refused: Jackson would keep the last value, unseen. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
     private static final Set<String> KEYS = Set.of("model", "tokenizer_dir", "seq_length", "batch_rows", "steps",
             "peak_lr", "warmup_steps", "min_lr_ratio", "seed", "checkpoint_every", "eval_every", "eval_rows",
             "aux_loss_coef", "aux_loss_mode", "grad_clip", "weight_decay", "init_seed", "corpus_dir", "samples_dir");
@@ -159,7 +163,7 @@ public record TrainConfig(
                 number(root, "peak_lr", 3e-3),
                 integer(root, "warmup_steps", 50),
                 number(root, "min_lr_ratio", 0.1),
-                root.has("seed") ? root.get("seed").asLong() : 1234L,
+                longInteger(root, "seed", 1234L),
                 integer(root, "checkpoint_every", 100),
                 integer(root, "eval_every", 0),
                 integer(root, "eval_rows", 16),
@@ -167,7 +171,7 @@ public record TrainConfig(
                 auxMode(root),
                 number(root, "grad_clip", 1.0),
                 number(root, "weight_decay", 0.1),
-                root.has("init_seed") ? root.get("init_seed").asLong() : 20240927L,
+                longInteger(root, "init_seed", 20240927L),
                 path(root, "corpus_dir", base, null),
                 path(root, "samples_dir", base, null));
     }
@@ -249,13 +253,25 @@ public record TrainConfig(
         return n.intValue();
     }
 
+    /** A whole number that fits a long; Jackson's asLong would read "7", 7.9 and true as 7, 7 and 1. */
+    private static long longInteger(JsonNode root, String key, long fallback) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new IllegalArgumentException(key + " must be an integer, got " + n);
+        }
+        return n.longValue();
+    }
+
     private static double number(JsonNode root, String key, double fallback) {
         JsonNode n = root.get(key);
         if (n == null || n.isNull()) {
             return fallback;
         }
-        if (!n.isNumber()) {
-            throw new IllegalArgumentException(key + " must be a number, got " + n);
+        if (!n.isNumber() || !Double.isFinite(n.doubleValue())) { // 1e999 parses as infinity
+            throw new IllegalArgumentException(key + " must be a finite number, got " + n);
         }
         return n.doubleValue();
     }

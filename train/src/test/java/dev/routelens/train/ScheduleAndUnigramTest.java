@@ -2,6 +2,7 @@ package dev.routelens.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -50,5 +51,30 @@ class ScheduleAndUnigramTest {
         assertEquals(26, c.model().numLayers());
         TrainConfig back = TrainConfig.fromJson(c.toJson(), Path.of("/elsewhere"));
         assertEquals(c, back);
+    }
+
+    /** Values Jackson would coerce (asLong reads "7" as 7, 7.9 as 7, true as 1) or that parse as infinity are refused by key. */
+    @Test
+    void configRefusesCoercedSeedsAndInfiniteNumbers() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String bad : List.of("\"seed\": \"7\"", "\"seed\": 7.9", "\"seed\": true", "\"init_seed\": \"abc\"",
+                "\"init_seed\": 1e30", "\"aux_loss_coef\": 1e999", "\"weight_decay\": 1e999", "\"grad_clip\": 1e999")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.fromJson(
+                    json.readTree("{" + bad + ", \"samples_dir\": \"s\"}"), Path.of("/tmp")), bad);
+            String key = bad.substring(1, bad.indexOf('"', 1));
+            assertTrue(e.getMessage().startsWith(key + " must be "), e.getMessage());
+        }
+        java.nio.file.Path twice = java.nio.file.Files.createTempFile("train", ".json");
+        try {
+            java.nio.file.Files.writeString(twice, "{\"steps\": 5, \"samples_dir\": \"s\", \"steps\": 50}");
+            java.io.IOException dup = assertThrows(java.io.IOException.class, () -> TrainConfig.read(twice));
+            assertTrue(dup.getMessage().contains("Duplicate field 'steps'"), dup.getMessage());
+        } finally {
+            java.nio.file.Files.delete(twice);
+        }
+        TrainConfig c = TrainConfig.fromJson(json.readTree("{\"seed\": 7, \"init_seed\": -3, \"samples_dir\": \"s\"}"),
+                Path.of("/tmp"));
+        assertEquals(7, c.seed());
+        assertEquals(-3, c.initSeed());
     }
 }

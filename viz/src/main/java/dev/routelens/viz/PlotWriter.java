@@ -103,7 +103,7 @@ public final class PlotWriter {
     private static void atomically(Path target, FileWriter writer, Plot plot) throws IOException {
         String fileName = target.getFileName().toString();
         String extension = fileName.substring(fileName.lastIndexOf('.'));
-        Path temp = Files.createTempFile(target.getParent(), "." + fileName + ".", extension);
+        Path temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + fileName + ".", extension); // "fig.png" has no parent
         try {
             writer.write(temp, plot);
             if (Files.size(temp) == 0) {
