@@ -32,7 +32,7 @@ class CsvFormatTest {
         SampleSet set = SampleReader.read(file);
         String name = file.toString();
         assertEquals(List.of("c1", "c2", "c3", "c4"), TestFiles.ids(set));
-        assertEquals(new Sample("c1", "physics", InputKind.TEXT, "Energy, momentum and \"mass\".", "notes"),
+        assertEquals(new Sample("c1", "physics", InputKind.TEXT, "Energy, momentum and \"mass\".", "notes", name, 2),
                 set.samples().get(0));
         assertEquals("first line\nsecond line", set.samples().get(1).text());
         assertEquals(InputKind.TEXT, set.samples().get(1).kind(), "an empty kind means text");

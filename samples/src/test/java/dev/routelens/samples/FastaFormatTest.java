@@ -31,7 +31,8 @@ class FastaFormatTest {
         assertEquals(List.of(), set.errors());
         assertEquals(List.of("P15455", "A0A0S2ES34", "MYPROT1"), TestFiles.ids(set));
         Sample first = set.samples().get(0);
-        assertEquals(new Sample("P15455", "proteins", InputKind.PROTEIN, "MARVSSLLSFCLTLLILFHG", file + "#P15455"), first);
+        assertEquals(new Sample("P15455", "proteins", InputKind.PROTEIN, "MARVSSLLSFCLTLLILFHG", file + "#P15455",
+                file.toString(), 2), first);
         assertEquals("MKTAYIAKQRQISFVKSHFS", set.samples().get(1).text());
         assertEquals("ACDEFGHIKLMNPQRSTVWYBZXUO", set.samples().get(2).text());
     }

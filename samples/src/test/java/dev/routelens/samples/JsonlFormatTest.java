@@ -30,7 +30,7 @@ class JsonlFormatTest {
         assertEquals(List.of(), set.errors());
         assertEquals(List.of("a1", "a2", "s2orc:1", "m1", "p1", "t1"), TestFiles.ids(set));
         Sample first = set.samples().get(0);
-        assertEquals(new Sample("a1", "physics", InputKind.TEXT, "Quarks carry colour.", "book p.3"), first);
+        assertEquals(new Sample("a1", "physics", InputKind.TEXT, "Quarks carry colour.", "book p.3", file.toString(), 1), first);
         assertEquals(InputKind.TEXT, set.samples().get(1).kind());
         assertEquals(file + ":2", set.samples().get(1).source());
         assertEquals("A title\n\nThe abstract.", set.samples().get(2).text());

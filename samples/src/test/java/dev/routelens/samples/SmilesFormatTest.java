@@ -28,7 +28,7 @@ class SmilesFormatTest {
         SampleSet set = SampleReader.read(file);
         String name = file.toString();
         assertEquals(List.of("Adinazolam", "set-4", "aspirin tablets"), TestFiles.ids(set));
-        assertEquals(new Sample("set-4", "molecules", InputKind.SMILES, "c1ccccc1", name + ":4"), set.samples().get(1));
+        assertEquals(new Sample("set-4", "molecules", InputKind.SMILES, "c1ccccc1", name + ":4", name, 4), set.samples().get(1));
         assertReason(errorAt(set, name, 5), "invalid SMILES");
         assertEquals("broken ring", errorAt(set, name, 5).id());
         assertReason(errorAt(set, name, 6), "kekul");
