@@ -6,8 +6,9 @@ import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationResult;
 import dev.routelens.routing.AblationStudy;
 import dev.routelens.routing.AblationSweep;
+import dev.routelens.model.io.OutputLock;
+import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,6 +16,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code routelens ablate}: knock out experts and measure NLL and routing changes per class. */
 @Command(name = "ablate", mixinStandardHelpOptions = true,
@@ -30,6 +32,9 @@ public final class AblateCommand implements Callable<Integer> {
 
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     static final class Target {
         @ArgGroup(exclusive = false)
@@ -56,8 +61,8 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "reroute", paramLabel = "reroute|zero|top-r|zero-shared", description = "Ablation mode (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--r", defaultValue = "1", description = "r for top-r (default: ${DEFAULT-VALUE}).")
-    int r;
+    @Option(names = "--r", paramLabel = "R", description = "Experts masked per token, --mode top-r only (default: 1).")
+    Integer r;
 
     @Option(names = "--no-residual-cache", description = "Re-run whole forward passes in a sweep (the slow reference path).")
     boolean noResidualCache;
@@ -68,7 +73,7 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted --sweep in DIR (same inputs, model and mode).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted --sweep in DIR. Every input must be the same (options, model, documents); a difference is refused by name.")
     Path resume;
 
     @Override
@@ -80,13 +85,33 @@ public final class AblateCommand implements Callable<Integer> {
         if (target.single != null && m.needsExpert() && target.single.expert == null) {
             throw new UserError("--mode " + m.id() + " needs --expert");
         }
-        out = CheckpointDir.outputDir("ablate", out, resume);
-        SampleSet samples = sampleOptions.read(seed);
+        if (target.single != null && !m.needsExpert() && target.single.expert != null) {
+            throw new UserError("--mode " + m.id() + " takes no --expert (it acts on " + (m == AblationMode.TOP_R
+                    ? "each token's r best experts" : "the shared expert") + ")");
+        }
+        if (r != null && m != AblationMode.TOP_R) {
+            throw new UserError("--r applies to --mode top-r only");
+        }
+        if (r != null && r < 1) {
+            throw new UserError("--r must be >= 1 (the experts masked per token), got " + r);
+        }
+        sampleOptions.validate();
+        out = OutputPaths.runFolder("ablate", out, resume);
+        Ablation single = planned(m, modelOptions.check()); // config.json only: a layer or expert the model lacks fails now
+        try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
+            run(m, single);
+        }
+        return 0;
+    }
+
+    private void run(AblationMode m, Ablation single) throws Exception {
+        SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
+        Tokenized tokens = Tokenized.of(samples, modelOptions.tokenizer());
+        tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
+        Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
+                .begin(out, resume != null);
         try (LoadedModel loaded = modelOptions.load()) {
             var config = loaded.model().config();
-            Ablation single = planned(m, config);
-            Tokenized tokens = Tokenized.of(samples, loaded.tokenizer());
-            tokens.writeErrors(out);
             AblationStudy study = new AblationStudy(loaded.probe());
             List<AblationResult> results;
             if (target.sweep) {
@@ -95,8 +120,8 @@ public final class AblateCommand implements Callable<Integer> {
                     if (loaded.streaming() != null) {
                         loaded.streaming().attach(bar, false);
                     }
-                    sweep = study.sweep(tokens.docs(), m, r, !noResidualCache, bar,
-                            CheckpointDir.prepare(out, resume != null).resolve("sweep-" + m.id() + ".state"));
+                    sweep = study.sweep(tokens.docs(), m, topR(m), !noResidualCache, bar,
+                            checkpoint.resolve("sweep-" + m.id() + ".state"));
                 }
                 results = sweep.results();
                 AblationPlots.write(out, sweep);
@@ -120,7 +145,10 @@ public final class AblateCommand implements Callable<Integer> {
             System.out.printf("ablate: %d ablation(s) x %d documents -> %s%n", results.size(), tokens.docs().size(),
                     out.resolve("ablation.csv").toAbsolutePath());
         }
-        return 0;
+    }
+
+    private int topR(AblationMode m) {
+        return m == AblationMode.TOP_R ? (r == null ? 1 : r) : 0;
     }
 
     /**
@@ -128,7 +156,7 @@ public final class AblateCommand implements Callable<Integer> {
      * lacks its layer, expert or shared expert.
      */
     private Ablation planned(AblationMode m, dev.routelens.model.MoeConfig config) {
-        int rr = m == AblationMode.TOP_R ? r : 0;
+        int rr = topR(m);
         Ablation a = target.allLayers ? Ablation.zeroShared(Ablation.ALL_LAYERS)
                 : target.sweep ? new Ablation(config.moeLayers()[0], 0, m, rr)
                 : new Ablation(target.single.layer, target.single.expert == null ? 0 : target.single.expert, m, rr);

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code routelens figure1}: SciDFM's Figure 1, end to end. */
 @Command(name = "figure1", mixinStandardHelpOptions = true,
@@ -17,6 +18,9 @@ public final class Figure1Command implements Callable<Integer> {
 
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     static final Path DEFAULT_OUT = Path.of("out", "figure1");
 
@@ -53,7 +57,7 @@ public final class Figure1Command implements Callable<Integer> {
             throw new UserError("--out and --resume are exclusive: --resume DIR continues the run in DIR and writes there");
         }
         Path dir = resume != null ? resume : out != null ? out : DEFAULT_OUT;
-        Figure1Job job = new Figure1Job(modelOptions, sampleOptions, dir, resume != null, seed, dims, perplexity,
+        Figure1Job job = new Figure1Job(modelOptions, sampleOptions, RunRecord.of(spec), dir, resume != null, seed, dims, perplexity,
                 iterations, method, batchTokens, batchDocs);
         job.run();
         return 0;

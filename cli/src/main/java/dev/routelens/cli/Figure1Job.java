@@ -29,13 +29,15 @@ import org.apache.commons.csv.CSVPrinter;
 /**
  * The Figure 1 pipeline: samples -> tokens -> gate capture -> E_T -> t-SNE -> metrics -> plots.
  * Every file is written atomically; the routing pass checkpoints each batch under
- * {@code .checkpoint/} so {@code --resume} loses no finished work.
+ * {@code .checkpoint/} so {@code --resume} loses no finished work, and {@link RunRecord} keeps a resume to the
+ * same run.
  */
 final class Figure1Job {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ModelOptions modelOptions;
     private final SampleOptions sampleOptions;
+    private final RunRecord record;
     private final Path out;
     private final boolean resume;
     private final long seed;
@@ -47,7 +49,7 @@ final class Figure1Job {
     private final int batchDocs;
 
     /** Checks every t-SNE and batching option here, so that none fails after the documents are routed. */
-    Figure1Job(ModelOptions modelOptions, SampleOptions sampleOptions, Path out, boolean resume, long seed, int dims,
+    Figure1Job(ModelOptions modelOptions, SampleOptions sampleOptions, RunRecord record, Path out, boolean resume, long seed, int dims,
                double perplexity, int iterations, String method, int batchTokens, int batchDocs) {
         if (dims != 2 && dims != 3) {
             throw new UserError("--dims must be 2 or 3, got " + dims);
@@ -66,6 +68,7 @@ final class Figure1Job {
         }
         this.modelOptions = modelOptions;
         this.sampleOptions = sampleOptions;
+        this.record = record;
         this.out = out;
         this.resume = resume;
         this.seed = seed;
@@ -110,6 +113,7 @@ final class Figure1Job {
         Optional<Path> errorsCsv = tokens.writeErrors(out);
         tokens.require(SampleRequirements.FIGURE1, errorsCsv);
         List<LabeledTokens> docs = tokens.docs();
+        Path checkpoint = record.withDocuments(docs).with("model", modelOptions.identity()).begin(out, resume);
         Map<String, Object> run = new LinkedHashMap<>();
         try (LoadedModel loaded = load(timer)) {
             var config = loaded.model().config();
@@ -119,7 +123,7 @@ final class Figure1Job {
                 if (loaded.streaming() != null) {
                     loaded.streaming().attach(bar, false);
                 }
-                result = pass.run(docs, null, CheckpointDir.prepare(out, resume).resolve("routing.jsonl"), bar);
+                result = pass.run(docs, null, checkpoint.resolve("routing.jsonl"), bar);
             }
             ExpertChoiceTable.Builder table = ExpertChoiceTable.builder(config);
             for (int d = 0; d < docs.size(); d++) {

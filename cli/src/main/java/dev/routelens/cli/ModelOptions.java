@@ -116,6 +116,27 @@ public final class ModelOptions {
         return config;
     }
 
+    /**
+     * What identifies the model for {@link RunRecord}: the SHA-256 of its config file, and for a checkpoint folder
+     * the name and size of every weight file (reading 36 GB of weights to digest them would cost a resume more
+     * than it saves). Checked options only: call after {@link #check}.
+     */
+    String identity() throws IOException {
+        check();
+        Path configFile = randomInit != null ? randomInit : modelDir().resolve("config.json");
+        StringBuilder s = new StringBuilder("config sha256:").append(java.util.HexFormat.of()
+                .formatHex(RunRecord.sha256().digest(Files.readAllBytes(configFile))));
+        if (randomInit == null) {
+            try (var files = Files.list(modelDir())) {
+                for (Path f : files.filter(f -> f.getFileName().toString().matches(".*\\.(safetensors|bin|pt|pth)"))
+                        .sorted().toList()) {
+                    s.append("; ").append(f.getFileName()).append(' ').append(Files.size(f));
+                }
+            }
+        }
+        return s.toString();
+    }
+
     /** Whether the run streams layer by layer (asked, or chosen because the weights do not fit). */
     boolean streamed() throws IOException {
         check();

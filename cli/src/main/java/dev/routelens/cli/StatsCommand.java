@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code routelens stats}: routing metrics per layer and class. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -30,6 +31,9 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
@@ -61,6 +65,8 @@ public final class StatsCommand implements Callable<Integer> {
         SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
         Tokenized tokens = Tokenized.of(samples, modelOptions.tokenizer());
         tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
+        Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
+                .begin(out, resume != null);
         try (LoadedModel loaded = modelOptions.load()) {
             var config = loaded.model().config();
             int[] moeLayers = config.moeLayers();
@@ -70,7 +76,7 @@ public final class StatsCommand implements Callable<Integer> {
                 if (loaded.streaming() != null) {
                     loaded.streaming().attach(bar, false);
                 }
-                pass.run(tokens.docs(), metrics, CheckpointDir.prepare(out, resume != null).resolve("stats.jsonl"), bar);
+                pass.run(tokens.docs(), metrics, checkpoint.resolve("stats.jsonl"), bar);
             }
             RoutingReport report = metrics.report();
             report.writeMetricsCsv(out.resolve("routing_metrics.csv"));

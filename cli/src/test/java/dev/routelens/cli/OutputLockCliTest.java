@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two runs on one output folder: while another process holds it, figure1, stats, train, probe and bench are
+ * Two runs on one output folder: while another process holds it, figure1, stats, ablate, train, probe and bench are
  * refused naming that process, before they write anything, and the first run's results stay as they were.
  */
 class OutputLockCliTest {
@@ -47,6 +47,9 @@ class OutputLockCliTest {
                     List.of("figure1", "--random-init", tiny, "--samples", docs, "--out", out.toString(), "--seed", "2"),
                     List.of("figure1", "--random-init", tiny, "--samples", docs, "--resume", out.toString(), "--seed", "1"),
                     List.of("stats", "--random-init", tiny, "--samples", docs, "--out", out.toString()),
+                    List.of("ablate", "--random-init", tiny, "--samples", docs, "--layer", "0", "--expert", "0", "--out",
+                            out.toString()),
+                    List.of("ablate", "--random-init", tiny, "--samples", docs, "--sweep", "--resume", out.toString()),
                     List.of("train", "--config", trainConfig.toString(), "--out", out.toString()),
                     List.of("probe", "--random-init", tiny, "--text", "hi", "--out", out.resolve("p.json").toString()),
                     List.of("bench", "--random-init", tiny, "--batch", "1", "--tokens", "4", "--out", out.resolve("b.json").toString()));

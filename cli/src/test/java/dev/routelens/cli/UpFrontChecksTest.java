@@ -90,6 +90,20 @@ class UpFrontChecksTest {
     }
 
     @Test
+    void ablateOptionsAreCheckedBeforeTheModelLoads(@TempDir Path dir) {
+        Path out = dir.resolve("ab");
+        refused(run("ablate", out, "--layer", "30", "--expert", "0"), "ablation layer 30 but the model has 26 layers");
+        refused(run("ablate", out, "--layer", "1", "--expert", "8"), "ablation expert 8 but the model has 8 experts");
+        refused(run("ablate", out, "--layer", "1", "--expert", "3", "--mode", "top-r"), "--mode top-r takes no --expert");
+        refused(run("ablate", out, "--layer", "1", "--expert", "3", "--r", "2"), "--r applies to --mode top-r only");
+        refused(run("ablate", out, "--layer", "1", "--mode", "top-r", "--r", "0"), "--r must be >= 1");
+        refused(run("ablate", out, "--sweep", "--mode", "top-r", "--r", "7"), "top-r ablation with r=7 leaves fewer than k=2");
+        refused(run("ablate", out, "--sweep", "--mode", "zero-shared"), "has no shared expert");
+        refused(run("ablate", out, "--sweep", "--per-class", "0"), "--per-class must be a positive number of documents");
+        assertFalse(Files.exists(out), "nothing was written for a refused run");
+    }
+
+    @Test
     void probeInputIsCheckedBeforeTheModelLoads(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("p.json");
         refused(run("probe", out, "--text", "hi", "--kind", "poem"), "--kind: unknown kind 'poem'");

@@ -115,7 +115,50 @@ public final class Trainer {
             throw new IOException(out + " already holds a training run (" + TrainState.JSON_FILE
                     + "); pass --resume or choose another directory");
         }
+        if (resume) {
+            requireSameConfig(config, out.resolve(CONFIG_FILE));
+        }
         return new Trainer(config, out, console).train(resume, Math.min(stopAfter, config.steps()));
+    }
+
+    /** The config a run writes beside its checkpoints, and that a resume must match. */
+    public static final String CONFIG_FILE = "train_config.json";
+
+    /**
+     * Refuses a resume whose config differs from the one the run in {@code file}'s folder started with, naming
+     * each field: a resume with another learning rate or model would silently continue a different run and then
+     * overwrite the record of the first.
+     */
+    static void requireSameConfig(TrainConfig config, Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return; // killed before it was written: nothing of that run to keep
+        }
+        com.fasterxml.jackson.databind.JsonNode before;
+        try {
+            before = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": unreadable (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+        java.util.List<String> differences = new java.util.ArrayList<>();
+        differences("", before, config.toJson(), differences);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume: the config differs from the run in " + file.getParent() + " in "
+                    + String.join("; ", differences) + "; resume with that run's config, or train into a new folder");
+        }
+    }
+
+    private static void differences(String at, com.fasterxml.jackson.databind.JsonNode was,
+                                    com.fasterxml.jackson.databind.JsonNode now, java.util.List<String> out) {
+        if (was != null && now != null && was.isObject() && now.isObject()) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            was.fieldNames().forEachRemaining(names::add);
+            now.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                differences(at.isEmpty() ? n : at + "." + n, was.get(n), now.get(n), out);
+            }
+        } else if (was == null || now == null || !was.toString().equals(now.toString())) { // text: 5 as int = 5 as long
+            out.add(at + " " + (now == null ? "(absent)" : now) + " (that run: " + (was == null ? "absent" : was) + ")");
+        }
     }
 
     private Result train(boolean resume, long stopAfter) throws IOException {
@@ -130,7 +173,7 @@ public final class Trainer {
         console.printf(Locale.ROOT, "data: %d training documents (%d tokens/epoch, %d rows of %d), %d held-out documents, "
                         + "%d duplicates of held-out texts left out%n", data.trainingDocuments().size(), data.streamTokens(),
                 data.rowsPerEpoch(), config.seqLength(), data.heldOut().size(), data.droppedDuplicates());
-        config.write(out.resolve("train_config.json"));
+        config.write(out.resolve(CONFIG_FILE));
         int layers = config.model().numLayers();
         int experts = config.model().numExperts();
         try (TrainableMoe model = TrainableMoe.create(config.model(), RandomWeights.of(config.initSeed()), DataType.FLOAT32)) {

@@ -39,4 +39,24 @@ class ResumeTest {
             assertEquals(la.get(i).get(6), lb.get(i).get(6), "tokens seen at step " + (i + 1));
         }
     }
+
+    @Test
+    void resumeWithAnotherConfigIsRefusedAndKeepsTheRun(@TempDir Path dir) throws Exception {
+        Path samples = TinyRuns.writeSamples(dir);
+        TrainConfig config = TinyRuns.config(samples, 4, 2);
+        Path run = dir.resolve("run");
+        Trainer.run(config, run, false, 2, TinyTrainingTest.QUIET);
+        byte[] log = java.nio.file.Files.readAllBytes(run.resolve(Trainer.LOG_FILE));
+        byte[] written = java.nio.file.Files.readAllBytes(run.resolve(Trainer.CONFIG_FILE));
+        TrainConfig other = new TrainConfig(config.model(), config.tokenizerDir(), config.seqLength(), config.batchRows(),
+                config.steps(), 5e-3, config.warmupSteps(), config.minLrRatio(), config.seed(), config.checkpointEvery(),
+                config.evalEvery(), config.evalRows(), config.auxLossCoef(), config.auxLossMode(), config.gradClip(),
+                config.weightDecay(), config.initSeed(), config.corpusDir(), config.samplesDir());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.run(other, run, true, 4, TinyTrainingTest.QUIET));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("peak_lr 0.005 (that run: 0.01)"), e.getMessage());
+        assertArrayEquals(log, java.nio.file.Files.readAllBytes(run.resolve(Trainer.LOG_FILE)), "the log is untouched");
+        assertArrayEquals(written, java.nio.file.Files.readAllBytes(run.resolve(Trainer.CONFIG_FILE)), "the config too");
+        Trainer.run(config, run, true, 4, TinyTrainingTest.QUIET); // the same config still resumes
+    }
 }

@@ -1,0 +1,190 @@
+package dev.routelens.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.routing.LabeledTokens;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * {@code DIR/.checkpoint/inputs.json}: every input that defines a run's results, written when the run starts.
+ * {@code --resume DIR} continues only that run: any difference (an option, the model's config or weight files,
+ * the documents the sample options select) is refused, naming each, before any work. Without it a resume with
+ * another {@code --mode} or {@code --seed} started over and silently replaced the finished results.
+ *
+ * <p>The inputs are every option of the command as given or defaulted, except those that only say where or how
+ * (see {@link #NOT_INPUTS}), plus digests of the model and the documents. Paths are compared absolute.
+ */
+final class RunRecord {
+    static final String FILE = "inputs.json";
+
+    /**
+     * Options that do not change a result's bytes: where it goes, how memory is split in a streamed run (the
+     * groups hold whole batches, so the sums are the same), and help. A run killed for memory may be resumed with
+     * a smaller {@code --memory-budget}.
+     */
+    static final Set<String> NOT_INPUTS = Set.of("--out", "--resume", "--help", "--version", "--debug",
+            "--memory-budget", "--load-ahead");
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String command;
+    private final Map<String, String> inputs = new LinkedHashMap<>();
+
+    private RunRecord(String command) {
+        this.command = command;
+    }
+
+    /** The record of {@code spec}'s command: its options' values (mixins included), in declaration order. */
+    static RunRecord of(CommandSpec spec) {
+        RunRecord r = new RunRecord(spec.name());
+        for (OptionSpec o : spec.options()) {
+            if (!NOT_INPUTS.contains(o.longestName())) {
+                r.inputs.put(o.longestName(), text(o.getValue()));
+            }
+        }
+        return r;
+    }
+
+    /** Adds an input that no option shows, such as a digest of the model or of the documents. */
+    RunRecord with(String name, String value) {
+        inputs.put(name, value);
+        return this;
+    }
+
+    /** Adds the digest of the documents: ids, labels, kinds and token ids, in order. */
+    RunRecord withDocuments(List<LabeledTokens> docs) {
+        MessageDigest md = sha256();
+        for (LabeledTokens d : docs) {
+            md.update((d.id() + "\t" + d.label() + "\t" + d.kind().id() + "\t" + Arrays.toString(d.ids()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return with("documents", docs.size() + " sha256:" + HexFormat.of().formatHex(md.digest()));
+    }
+
+    Map<String, String> inputs() {
+        return Map.copyOf(inputs);
+    }
+
+    /**
+     * Starts the run in {@code dir} and returns its checkpoint folder. A fresh run clears what an earlier run left
+     * there and records its inputs; a resumed one must match the record, else it is refused naming each
+     * difference. A folder whose earlier run stopped before recording anything is started afresh.
+     */
+    Path begin(Path dir, boolean resume) throws IOException {
+        Path checkpoint = dir.resolve(".checkpoint");
+        Path file = checkpoint.resolve(FILE);
+        if (resume && Files.isRegularFile(file)) {
+            compare(dir, file);
+            return checkpoint;
+        }
+        if (resume && hasFiles(checkpoint)) {
+            throw new UserError("--resume " + dir + ": " + checkpoint + " has no " + FILE
+                    + " saying what run it belongs to (an older RouteLens wrote it); start afresh with --out " + dir);
+        }
+        clear(checkpoint);
+        Files.createDirectories(checkpoint);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", command);
+        json.put("inputs", inputs);
+        AtomicFiles.write(file, w -> JSON.writeValue(w, json));
+        return checkpoint;
+    }
+
+    private void compare(Path dir, Path file) throws IOException {
+        Map<String, Object> json;
+        try {
+            json = JSON.readValue(file.toFile(), new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UserError(file + ": unreadable (" + Main.oneLine(e) + "); start afresh with --out " + dir);
+        }
+        Object was = json.get("command");
+        if (!command.equals(was)) {
+            throw new UserError("--resume " + dir + " holds a " + was + " run, not a " + command + " run");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> before = json.get("inputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        List<String> differences = new ArrayList<>();
+        for (Map.Entry<String, String> e : inputs.entrySet()) {
+            Object old = before.get(e.getKey());
+            if (old == null) {
+                differences.add(e.getKey() + " " + e.getValue() + " (that run did not record it)");
+            } else if (!old.toString().equals(e.getValue())) {
+                differences.add(e.getKey() + " " + e.getValue() + " (that run: " + old + ")");
+            }
+        }
+        for (String k : before.keySet()) {
+            if (!inputs.containsKey(k)) {
+                differences.add(k + " (only that run had it)");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new UserError("--resume " + dir + ": this run differs from the one there in " + String.join("; ", differences)
+                    + ". Resume with the same inputs, or start a new run with --out");
+        }
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.findAny().isPresent();
+        }
+    }
+
+    /** Removes {@code dir}'s contents (a fresh run must not meet an older run's checkpoints). */
+    private static void clear(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!f.equals(dir)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return "-";
+        }
+        if (value instanceof Path p) {
+            return p.toAbsolutePath().normalize().toString();
+        }
+        if (value instanceof Collection<?> c) {
+            return String.join(",", c.stream().map(RunRecord::text).toList());
+        }
+        if (value.getClass().isArray()) {
+            return Arrays.deepToString(new Object[] {value});
+        }
+        return value.toString();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
