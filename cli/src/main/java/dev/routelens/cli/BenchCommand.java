@@ -82,6 +82,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the figures. Its folder is held for the run: another run writing into it at the same time is refused.")
     Path out;
 
+    @Option(names = "--soak", paramLabel = "N", description = "Instead of timing: N runs of figure1 and ablate --sweep on SciDFM-nano, each killed with SIGKILL at a random moment and resumed; every result must equal an uninterrupted run's byte for byte (exit 1 otherwise).")
+    Integer soak;
+
+    @Option(names = "--soak-seed", defaultValue = "1", paramLabel = "S", description = "Seed of --soak's kill moments (default: ${DEFAULT-VALUE}).")
+    long soakSeed;
+
     /** What --skip can name. */
     static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "sweep", "tsne", "load", "matmul");
 
@@ -92,6 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (soak != null) {
+            return soak();
+        }
         checkOptions();
         MoeConfig config = modelOptions.check();
         if (tokens != null && tokens > config.maxPositions()) {
@@ -103,6 +112,30 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (OutputLock lock = OutputPaths.holdFileFolder("--out", out)) {
             return measure();
+        }
+    }
+
+    /**
+     * {@code --soak N}: the kill-and-resume soak ({@link SoakBench}) on the embedded model, which it runs in child
+     * JVMs; model, sample and timing options do not apply. Its runs go in a folder beside {@code --out}, kept
+     * only when a run's results differed.
+     */
+    private int soak() throws Exception {
+        positive("--soak", soak);
+        if (modelOptions.model != null || modelOptions.randomInit != null || sampleOptions.given() || memory != null
+                || batch != null || tokens != null) {
+            throw new UserError("--soak runs figure1 and ablate on the embedded SciDFM-nano in child processes; it takes"
+                    + " no model, sample, --memory, --batch or --tokens options");
+        }
+        try (OutputLock lock = OutputPaths.holdFileFolder("--out", out)) {
+            Path work = out.toAbsolutePath().resolveSibling(out.getFileName() + ".soak");
+            Map<String, Object> result = new SoakBench(soak, soakSeed, work).run();
+            figures.put("soak", result);
+            AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+            int mismatched = (Integer) result.get("mismatched");
+            System.out.printf("soak: %d of %d killed-and-resumed runs identical to an uninterrupted run%s -> %s%n",
+                    soak - mismatched, soak, mismatched == 0 ? "" : "; the runs are kept in " + work, out);
+            return mismatched == 0 ? 0 : 1;
         }
     }
 
