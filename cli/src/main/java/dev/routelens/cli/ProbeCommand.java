@@ -13,6 +13,7 @@ import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
+import dev.routelens.routing.AblationSet;
 import dev.routelens.model.io.AtomicFiles;
 import dev.routelens.model.io.OutputLock;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +50,11 @@ public final class ProbeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
 
-    @Option(names = "--ablate", paramLabel = "LAYER:EXPERT[:MODE]", description = "Knock out an expert at an MoE layer (modes: reroute, zero, top-r; LAYER:zero-shared or all:zero-shared zeroes Qwen2-MoE's shared expert); repeatable.")
+    @Option(names = "--ablate", paramLabel = "LAYER:EXPERT[:MODE]", description = "Knock out an expert at an MoE layer (modes: reroute, zero; LAYER:top-r masks each token's r best; LAYER:zero-shared or all:zero-shared zeroes Qwen2-MoE's shared expert); repeatable: knock-outs compose in any order.")
     List<String> ablations = new ArrayList<>();
 
-    @Option(names = "--r", defaultValue = "1", description = "r for top-r ablations (default: ${DEFAULT-VALUE}).")
-    int r;
+    @Option(names = "--r", paramLabel = "R", description = "r for top-r ablations (default: 1).")
+    Integer r;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Where to write the JSON. Its folder is held for the run: another run writing into it at the same time is refused.")
     Path out;
@@ -68,7 +69,11 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         OutputPaths.requireFile("--out", out);
         String text = input.text != null ? input.text : readInput(input.file);
+        if (r != null && r < 1) {
+            throw new UserError("--r must be >= 1 (experts masked per token), got " + r);
+        }
         MoeConfig config = modelOptions.check(); // config.json and the tokenizer only: the input is checked before any weight loads
+        AblationSet ablationSet = ablationSet(config);
         int[] ids;
         try {
             ids = modelOptions.tokenizer().encode(inputKind == InputKind.TEXT ? text : text.strip(), inputKind);
@@ -85,17 +90,7 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         try (OutputLock lock = OutputPaths.holdFileFolder("--out", out); LoadedModel loaded = modelOptions.load()) {
             MoeConfig c = loaded.model().config();
-            Map<String, Hook> hooks = new LinkedHashMap<>();
-            List<String> applied = new ArrayList<>();
-            for (String spec : ablations) {
-                Ablation a = Ablation.parse(spec, r);
-                a.check(c);
-                for (Map.Entry<String, Hook> h : a.hooks(c.topK()).entrySet()) {
-                    Hook previous = hooks.get(h.getKey());
-                    hooks.put(h.getKey(), previous == null ? h.getValue() : chain(previous, h.getValue()));
-                }
-                applied.add(a.label());
-            }
+            Map<String, Hook> hooks = ablationSet.hooks(c.topK());
             Probe probe = loaded.probe();
             ActivationCache cache;
             try (Progress bar = loaded.streaming() == null ? null
@@ -109,7 +104,7 @@ public final class ProbeCommand implements Callable<Integer> {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", loaded.description());
             json.put("kind", inputKind.id());
-            json.put("ablations", applied);
+            json.put("ablations", ablationSet.labels());
             BosPolicy bos = loaded.tokenizer().bos();
             Map<String, Object> bosJson = new LinkedHashMap<>();
             bosJson.put("added", bos.added());
@@ -169,12 +164,38 @@ public final class ProbeCommand implements Callable<Integer> {
         return nll;
     }
 
-    private static Hook chain(Hook first, Hook second) {
-        return (t, site) -> {
-            var a = first.apply(t, site);
-            var b = second.apply(a == null ? t : a, site);
-            return b == null ? a : b;
-        };
+    /**
+     * The --ablate knock-outs as one set, checked against config.json before any weight loads: a spec that
+     * does not parse, a layer, expert or shared expert the model lacks, a combination whose result would
+     * depend on its order, a reroute set that leaves fewer than k experts, and --r without a top-r.
+     */
+    private AblationSet ablationSet(MoeConfig config) {
+        List<Ablation> parsed = new ArrayList<>();
+        for (String spec : ablations) {
+            Ablation a;
+            try {
+                a = Ablation.parse(spec, r == null ? 1 : r);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--ablate: " + e.getMessage());
+            }
+            try {
+                a.check(config);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--ablate " + spec + ": " + e.getMessage());
+            }
+            parsed.add(a);
+        }
+        AblationSet set;
+        try {
+            set = new AblationSet(parsed);
+            set.check(config);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--ablate: " + e.getMessage());
+        }
+        if (r != null && !set.hasTopR()) {
+            throw new UserError("--r applies to top-r ablations only (--ablate LAYER:top-r)");
+        }
+        return set;
     }
 
     /** The most an --input file may hold: far beyond any model's context, short of filling the heap. */

@@ -56,7 +56,8 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
     /**
      * Parses {@code LAYER:EXPERT[:MODE]}, e.g. {@code 3:5} or {@code 3:5:zero}, or {@code LAYER:MODE} for the
      * modes without an expert ({@code 3:top-r}, {@code 3:zero-shared}); LAYER is {@code all} for zero-shared at
-     * every MoE layer. Top-r uses {@code r}.
+     * every MoE layer. Top-r uses {@code r}, which must be at least 1; an expert given to top-r or zero-shared
+     * is refused rather than ignored.
      */
     public static Ablation parse(String spec, int r) {
         String[] parts = spec.split(":");
@@ -71,9 +72,16 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
                 throw new IllegalArgumentException("ablation '" + spec + "': " + mode.id() + " needs an expert, as LAYER:EXPERT:"
                         + mode.id());
             }
+            if (!noExpert && !mode.needsExpert()) {
+                throw new IllegalArgumentException("ablation '" + spec + "': " + mode.id() + " takes no expert; write "
+                        + parts[0].strip() + ":" + mode.id());
+            }
+            if (mode == AblationMode.TOP_R && r < 1) {
+                throw new IllegalArgumentException("ablation '" + spec + "': top-r needs r >= 1, got " + r);
+            }
             int layer = parts[0].strip().equalsIgnoreCase("all") ? ALL_LAYERS : Integer.parseInt(parts[0].strip());
             int expert = noExpert ? 0 : Integer.parseInt(parts[1].strip());
-            return new Ablation(layer, expert, mode, mode == AblationMode.TOP_R ? Math.max(1, r) : 0);
+            return new Ablation(layer, expert, mode, mode == AblationMode.TOP_R ? r : 0);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ablation '" + spec + "': layer and expert must be integers");
         }

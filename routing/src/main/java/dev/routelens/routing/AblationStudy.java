@@ -95,8 +95,11 @@ public final class AblationStudy {
     }
 
     /**
-     * A sweep that snapshots every accumulator after each batch to {@code checkpoint} (nullable), and
-     * on a later call with the same model and inputs skips the batches already done.
+     * A sweep that snapshots every accumulator to {@code checkpoint} (nullable) after each MoE layer's group of
+     * ablations within a batch, and on a later call with the same model, inputs and batches skips the
+     * (batch, ablation) runs already done: a partly done batch reruns its baseline pass (deterministic) and
+     * only the ablations it lacks. Each accumulator adds its batches in the same order either way, so a
+     * resumed sweep equals an uninterrupted one bit for bit.
      */
     public AblationSweep sweep(List<LabeledTokens> whole, AblationMode mode, int r, boolean residualCaching,
                                LongConsumer progress, java.nio.file.Path checkpoint) throws java.io.IOException {
@@ -115,29 +118,25 @@ public final class AblationStudy {
         List<AblationAccumulator> accs = ablations.stream().map(a -> new AblationAccumulator(a, docs, config)).toList();
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         List<int[]> batches = probe.plan(ids).batches();
-        boolean[] finished = new boolean[batches.size()];
         String fingerprint = fingerprint(docs, mode, r);
         if (probe.model().isStreamed()) {
             new LayerMajorSweep(probe).run(docs, ablations, accs, checkpoint, fingerprint, progress);
             return new AblationSweep(mode, r, config.moeLayers(), perLayer(mode),
                     accs.stream().map(AblationAccumulator::result).toList());
         }
+        int perBatch = ablations.size();
+        String planned = fingerprint + " batches " + planDigest(batches); // the done flags index these batches
+        boolean[] done = new boolean[batches.size() * perBatch];          // [B*A] (batch, ablation) runs finished
         if (checkpoint != null) {
-            var snapshot = Snapshots.load(checkpoint, fingerprint);
-            if (snapshot.isPresent() && snapshot.get().state() instanceof SweepState st
-                    && st.nll().size() == accs.size() && snapshot.get().batchesDone().length == finished.length) {
-                for (int i = 0; i < accs.size(); i++) {
-                    accs.get(i).restore(st.nll().get(i), st.shift().get(i));
-                }
-                System.arraycopy(snapshot.get().batchesDone(), 0, finished, 0, finished.length);
-            }
+            restore(checkpoint, planned, accs, done, batches.size() + " batches x " + perBatch + " ablations");
         }
-        long done = 0;
+        long runs = 0;
         for (int bi = 0; bi < batches.size(); bi++) {
             int[] members = batches.get(bi);
-            if (finished[bi]) {
-                done += ablations.size();
-                progress.accept(done);
+            int from = bi * perBatch;
+            if (allDone(done, from, from + perBatch)) {
+                runs += perBatch;
+                progress.accept(runs);
                 continue;
             }
             TokenBatch batch = batchOf(ids, members);
@@ -145,8 +144,12 @@ public final class AblationStudy {
                     ? HookPoints.topkFrom(0).or(n -> n.endsWith(".resid.mid")) : HookPoints.topkFrom(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
-            for (int i = 0; i < ablations.size(); i++) {
+            for (int i = 0; i < perBatch; i++) {
                 Ablation a = ablations.get(i);
+                if (done[from + i]) {
+                    runs++; // restored from the snapshot; reported with the next run
+                    continue;
+                }
                 ResumePoint at = a.resumePoint();
                 if (residualCaching && residuals[a.layer()] == null) {
                     residuals[a.layer()] = base.packed(at.hookName());
@@ -157,17 +160,12 @@ public final class AblationStudy {
                                 residuals[a.layer()])
                         : probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
-                progress.accept(++done);
-            }
-            finished[bi] = true;
-            if (checkpoint != null) {
-                java.util.ArrayList<LinkedHashMap<String, double[]>> nll = new java.util.ArrayList<>();
-                java.util.ArrayList<LinkedHashMap<String, long[][]>> shift = new java.util.ArrayList<>();
-                for (AblationAccumulator a : accs) {
-                    nll.add(a.nll);
-                    shift.add(a.shift);
+                done[from + i] = true;
+                boolean layerGroupEnds = i + 1 == perBatch || ablations.get(i + 1).layer() != a.layer();
+                if (checkpoint != null && layerGroupEnds) {
+                    save(checkpoint, planned, accs, done);
                 }
-                Snapshots.save(checkpoint, new Snapshots.Snapshot(fingerprint, finished.clone(), new SweepState(nll, shift)));
+                progress.accept(++runs);
             }
         }
         return new AblationSweep(mode, r, config.moeLayers(), perLayer(mode),
@@ -196,6 +194,65 @@ public final class AblationStudy {
     /** What a sweep snapshots: every accumulator's maps, in ablation order. */
     record SweepState(java.util.ArrayList<LinkedHashMap<String, double[]>> nll,
                               java.util.ArrayList<LinkedHashMap<String, long[][]>> shift) implements java.io.Serializable {
+    }
+
+    /** Whether every flag in {@code done[from, to)} is set. */
+    private static boolean allDone(boolean[] done, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!done[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Snapshots every accumulator with the flags of the units (batches, layers or runs) done. */
+    static void save(java.nio.file.Path checkpoint, String fingerprint, List<AblationAccumulator> accs, boolean[] done)
+            throws java.io.IOException {
+        java.util.ArrayList<LinkedHashMap<String, double[]>> nll = new java.util.ArrayList<>();
+        java.util.ArrayList<LinkedHashMap<String, long[][]>> shift = new java.util.ArrayList<>();
+        for (AblationAccumulator a : accs) {
+            nll.add(a.nll);
+            shift.add(a.shift);
+        }
+        Snapshots.save(checkpoint, new Snapshots.Snapshot(fingerprint, done.clone(), new SweepState(nll, shift)));
+    }
+
+    /**
+     * Restores every accumulator and the done flags from {@code checkpoint}, if it exists. A snapshot of this
+     * run whose state or flags do not fit this sweep ({@code units} says what the flags count) is an error
+     * naming the file, never silently ignored: starting over would overwrite finished work.
+     */
+    static void restore(java.nio.file.Path checkpoint, String fingerprint, List<AblationAccumulator> accs, boolean[] done,
+                        String units) throws java.io.IOException {
+        var snapshot = Snapshots.load(checkpoint, fingerprint);
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        boolean[] saved = snapshot.get().batchesDone();
+        if (!(snapshot.get().state() instanceof SweepState st) || st.nll().size() != accs.size()
+                || st.shift().size() != accs.size() || saved == null || saved.length != done.length) {
+            throw new IllegalArgumentException(checkpoint + ": checkpoint does not fit this sweep of " + units
+                    + " (" + (saved == null ? "no" : saved.length) + " done flags); it was written by another version"
+                    + " of RouteLens; remove it to start over");
+        }
+        for (int i = 0; i < accs.size(); i++) {
+            accs.get(i).restore(st.nll().get(i), st.shift().get(i));
+        }
+        System.arraycopy(saved, 0, done, 0, done.length);
+    }
+
+    /** A digest of the batch plan: which documents each batch holds, in order. */
+    private static String planDigest(List<int[]> batches) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            for (int[] members : batches) {
+                md.update((Arrays.toString(members) + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String fingerprint(List<LabeledTokens> docs, AblationMode mode, int r) {

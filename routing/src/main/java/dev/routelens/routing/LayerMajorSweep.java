@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -68,14 +67,7 @@ final class LayerMajorSweep {
         String fp = "layer-major " + fingerprint;
         boolean[] layerDone = new boolean[layers];
         if (checkpoint != null) {
-            var snapshot = Snapshots.load(checkpoint, fp);
-            if (snapshot.isPresent() && snapshot.get().state() instanceof AblationStudy.SweepState st
-                    && st.nll().size() == accs.size() && snapshot.get().batchesDone().length == layers) {
-                for (int i = 0; i < accs.size(); i++) {
-                    accs.get(i).restore(st.nll().get(i), st.shift().get(i));
-                }
-                System.arraycopy(snapshot.get().batchesDone(), 0, layerDone, 0, layers);
-            }
+            AblationStudy.restore(checkpoint, fp, accs, layerDone, layers + " layers");
         }
         Path cache = checkpoint != null
                 ? checkpoint.resolveSibling(checkpoint.getFileName() + ".resid")
@@ -107,14 +99,7 @@ final class LayerMajorSweep {
                 done += (long) at.size() * batches.size();
                 progress.accept(done);
                 if (checkpoint != null) {
-                    ArrayList<LinkedHashMap<String, double[]>> nll = new ArrayList<>();
-                    ArrayList<LinkedHashMap<String, long[][]>> shift = new ArrayList<>();
-                    for (AblationAccumulator a : accs) {
-                        nll.add(a.nll);
-                        shift.add(a.shift);
-                    }
-                    Snapshots.save(checkpoint, new Snapshots.Snapshot(fp, layerDone.clone(),
-                            new AblationStudy.SweepState(nll, shift)));
+                    AblationStudy.save(checkpoint, fp, accs, layerDone);
                 }
                 for (int k = 0; k < batches.size(); k++) {
                     Files.deleteIfExists(cacheFile(cache, l, k));

@@ -24,7 +24,8 @@ public final class Snapshots {
      * A snapshot: the run it belongs to, how far it got, and its state.
      *
      * @param fingerprint digest of the model and inputs
-     * @param batchesDone batches finished
+     * @param batchesDone units finished, as the computation counts them: batches, layers, or (batch, ablation)
+     *                    runs flattened batch-major
      * @param state accumulated results
      */
     public record Snapshot(String fingerprint, boolean[] batchesDone, Serializable state) implements Serializable {

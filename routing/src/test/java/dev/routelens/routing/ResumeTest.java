@@ -107,4 +107,51 @@ class ResumeTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new AblationStudy(probe()).sweep(fewer, AblationMode.ZERO, 0, true, n -> { }, other));
     }
+    @Test
+    void sweepResumesWithinABatchFromItsLastLayerGroup(@TempDir Path dir) throws Exception {
+        Probe oneBatch = new Probe(model).batchLimits(4096, 64); // few batches, each running every ablation
+        AblationSweep expected = new AblationStudy(oneBatch).sweep(docs, AblationMode.REROUTE, 0, true, n -> { });
+        Path checkpoint = dir.resolve("sweep.state");
+        int perLayer = CONFIG.numExperts();
+        assertThrows(Crash.class, () -> new AblationStudy(oneBatch).sweep(docs, AblationMode.REROUTE, 0, true, n -> {
+            if (n > perLayer) { // layer 0's group is saved; layer 1's first run is done but not yet saved
+                throw new Crash();
+            }
+        }, checkpoint));
+        List<Long> progress = new ArrayList<>();
+        AblationSweep resumed = new AblationStudy(oneBatch).sweep(docs, AblationMode.REROUTE, 0, true, progress::add,
+                checkpoint);
+        assertEquals(perLayer + 1, progress.get(0), "layer 0's ablations were taken from the snapshot, not rerun");
+        long runs = new AblationStudy(oneBatch).sweepRuns(docs, AblationMode.REROUTE);
+        assertEquals(runs, progress.get(progress.size() - 1));
+        assertEquals(runs - perLayer, progress.size(), "each remaining run reported once");
+        Path a = dir.resolve("a.csv");
+        Path b = dir.resolve("b.csv");
+        AblationSweep.writeResultsCsv(a, expected.results());
+        AblationSweep.writeResultsCsv(b, resumed.results());
+        assertEquals(Files.readString(a), Files.readString(b));
+        AblationSweep.writeShiftCsv(a, expected.results());
+        AblationSweep.writeShiftCsv(b, resumed.results());
+        assertEquals(Files.readString(a), Files.readString(b));
+        for (int i = 0; i < expected.results().size(); i++) {
+            assertEquals(expected.results().get(i).classes(), resumed.results().get(i).classes(), "bit for bit");
+        }
+    }
+
+    @Test
+    void aSweepSnapshotThatDoesNotFitIsAnErrorNamingItsFile(@TempDir Path dir) throws Exception {
+        Path checkpoint = dir.resolve("sweep.state");
+        new AblationStudy(probe()).sweep(docs, AblationMode.ZERO, 0, true, n -> { }, checkpoint);
+        Snapshots.Snapshot saved;
+        try (var in = new java.io.ObjectInputStream(Files.newInputStream(checkpoint))) {
+            saved = (Snapshots.Snapshot) in.readObject();
+        }
+        boolean[] perBatch = new boolean[docs.size()]; // the old format: one flag per batch
+        java.util.Arrays.fill(perBatch, true);
+        Snapshots.save(checkpoint, new Snapshots.Snapshot(saved.fingerprint(), perBatch, saved.state()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new AblationStudy(probe()).sweep(docs, AblationMode.ZERO, 0, true, n -> { }, checkpoint));
+        assertTrue(e.getMessage().startsWith(checkpoint + ": checkpoint does not fit this sweep of ")
+                && e.getMessage().contains(" batches x 8 ablations (9 done flags)"), e.getMessage());
+    }
 }
