@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * random moment, then resumed with {@code --resume} in another child; every resumed run's results must equal an
  * uninterrupted run's byte for byte. The runs alternate between figure1 (checkpointed per batch) and an ablation
  * sweep (checkpointed per layer's group of ablations). Kill moments are uniform over the uninterrupted run's wall
- * time, so some land in JVM start-up or sample reading, before any checkpoint, and some after the last.
+ * time, so some land in JVM start-up or sample reading, before any checkpoint, and some after the last. A run
+ * killed before it made its folder is run again with {@code --out}: {@code --resume} refuses a folder that does
+ * not exist.
  *
  * <p>Compared are the result tables ({@code expert_choice.csv}, {@code expert_choice_class_means.csv},
  * {@code tsne.csv}, {@code metrics.json}; {@code ablation.csv}, {@code routing_shift.csv}); {@code run.json}
@@ -33,7 +35,7 @@ final class SoakBench {
     static final List<Job> JOBS = List.of(
             new Job("figure1", List.of("figure1", "--per-class", "6", "--batch-docs", "1", "--iterations", "250",
                     "--seed", "3"), List.of("expert_choice.csv", "expert_choice_class_means.csv", "tsne.csv", "metrics.json")),
-            new Job("ablate-sweep", List.of("ablate", "--sweep", "--mode", "zero", "--labels", "molecules,proteins",
+            new Job("ablate-sweep", List.of("ablate", "--sweep", "--mode", "zero", "--labels", "molecules",
                     "--per-class", "2"), List.of("ablation.csv", "routing_shift.csv")));
 
     private final int runs;
@@ -85,8 +87,11 @@ final class SoakBench {
             } else {
                 finishedBeforeKill++;
             }
-            int checkpointFiles = count(dir.resolve(".checkpoint"));
-            int exit = finish(child(job, "--resume", dir));
+            long checkpointBytes = bytes(dir.resolve(".checkpoint"));
+            // Killed before it made its folder: --resume rightly refuses a folder that does not exist (it cannot
+            // tell this from a mistyped path), so the run starts again with --out, as a user would.
+            boolean folder = Files.isDirectory(dir);
+            int exit = finish(child(job, folder ? "--resume" : "--out", dir));
             List<String> differing = new ArrayList<>();
             for (String f : job.results()) {
                 Path a = work.resolve("reference-" + job.name()).resolve(f);
@@ -103,13 +108,15 @@ final class SoakBench {
             row.put("job", job.name());
             row.put("killed_at_seconds", done ? null : at);
             row.put("killed_at_fraction", done ? null : at / referenceSeconds.get(job.name()));
-            row.put("checkpoint_files_at_kill", checkpointFiles);
+            row.put("checkpoint_bytes_at_kill", checkpointBytes);
+            row.put("resumed", folder);
             row.put("resume_exit", exit);
             row.put("differing", differing);
             rows.add(row);
-            System.out.printf(Locale.ROOT, "soak %2d/%d %-13s %s, %d checkpoint files -> resume exit %d, %s%n", i + 1, runs,
+            System.out.printf(Locale.ROOT, "soak %2d/%d %-13s %s, %s -> %s exit %d, %s%n", i + 1, runs,
                     job.name(), done ? "finished before the kill" : String.format(Locale.ROOT, "killed at %.1f s (%.0f%%)",
-                            at, 100 * at / referenceSeconds.get(job.name())), checkpointFiles, exit,
+                            at, 100 * at / referenceSeconds.get(job.name())),
+                    folder ? checkpointBytes + " checkpoint bytes" : "no folder yet", folder ? "resume" : "rerun", exit,
                     differing.isEmpty() ? "identical" : "DIFFERENT: " + String.join(", ", differing));
         }
         figures.put("runs", rows);
@@ -125,6 +132,7 @@ final class SoakBench {
 
     /** {@code routelens ARGS... OPTION DIR} in a child JVM with this one's classpath; output to {@code DIR.log}. */
     private static Process child(Job job, String option, Path dir) throws IOException {
+        Files.createDirectories(dir.toAbsolutePath().getParent());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true"));
         String home = System.getProperty("routelens.home");
@@ -135,7 +143,8 @@ final class SoakBench {
         cmd.addAll(job.args());
         cmd.add(option);
         cmd.add(dir.toString());
-        Path log = dir.resolveSibling(dir.getFileName() + (option.equals("--resume") ? ".resume.log" : ".log"));
+        Path log = dir.resolveSibling(dir.getFileName() + (option.equals("--resume") ? ".resume.log"
+                : Files.exists(dir.resolveSibling(dir.getFileName() + ".log")) ? ".rerun.log" : ".log"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -143,13 +152,18 @@ final class SoakBench {
         return p.waitFor();
     }
 
-    private static int count(Path dir) throws IOException {
+    /** Bytes of the files under {@code dir}: how much work the killed run had saved. */
+    private static long bytes(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
+        long total = 0;
         try (Stream<Path> files = Files.walk(dir)) {
-            return (int) files.filter(Files::isRegularFile).count();
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
         }
+        return total;
     }
 
     private static void deleteTree(Path dir) throws IOException {
