@@ -157,6 +157,7 @@ final class Figure1Job {
             run.put("config_sha256", loaded.configDigest());
             run.put("device", loaded.model().device().toString());
             run.put("dtype", loaded.model().precision().name().toLowerCase(Locale.ROOT));
+            run.put("torch_threads", dev.routelens.model.TorchThreads.current());
             run.put("expert_dispatch", loaded.model().dispatch().name().toLowerCase(Locale.ROOT));
             run.put("samples", samples.source());
             run.put("counts", choices.classCounts());

@@ -7,6 +7,7 @@ import dev.routelens.model.ModelLoader;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
+import dev.routelens.model.TorchThreads;
 import dev.routelens.model.checkpoint.Checkpoint;
 import dev.routelens.model.nano.NanoModel;
 import dev.routelens.model.tokenizer.Tokenizer;
@@ -45,11 +46,15 @@ public final class ModelOptions {
     @Option(names = "--load-ahead", negatable = true, description = "Streamed runs: build the next layer while this one runs, keeping two resident (default: on the GPU only).")
     Boolean loadAhead;
 
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core). On a machine shared with other jobs, fewer threads than cores can be several times faster.")
+    Integer threads;
+
     private MoeConfig config;
     private Device dev;
     private Precision precision;
     private StreamProgress streaming;
     private Tokenizer tok;
+    private Integer threadCount;
 
     /** The model directory that will be loaded (or that supplies the tokenizer). */
     Path modelDir() {
@@ -77,6 +82,11 @@ public final class ModelOptions {
         }
         if (randomInit == null && initSeed != null) {
             throw new UserError("--init-seed applies to --random-init only");
+        }
+        try {
+            threadCount = TorchThreads.resolve(threads);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
         if (memoryBudget != null) {
             memoryBudgetBytes(); // its form is checked now; whether it applies, once the model's size is known
@@ -163,6 +173,7 @@ public final class ModelOptions {
     /** Loads the model and its tokenizer: in memory, or layer-streamed when asked or when it cannot fit. */
     LoadedModel load() throws IOException {
         Tokenizer t = tokenizer();
+        TorchThreads.apply(threadCount);
         MoeTransformer m;
         if (randomInit != null) {
             long seed = initSeed != null ? initSeed : 0;

@@ -36,12 +36,13 @@ final class RunRecord {
     static final String FILE = "inputs.json";
 
     /**
-     * Options that do not change a result's bytes: where it goes, how memory is split in a streamed run (the
-     * groups hold whole batches, so the sums are the same), and help. A run killed for memory may be resumed with
-     * a smaller {@code --memory-budget}.
+     * Options that say where or how, not what: where results go, how memory is split in a streamed run (the
+     * groups hold whole batches, so the sums are the same), PyTorch's thread count, and help. A run killed for
+     * memory may be resumed with a smaller {@code --memory-budget}, one slowed by a busy machine with fewer
+     * {@code --threads} (byte-identical results then assume the same thread count, see TorchThreads).
      */
     static final Set<String> NOT_INPUTS = Set.of("--out", "--resume", "--help", "--version", "--debug",
-            "--memory-budget", "--load-ahead");
+            "--memory-budget", "--load-ahead", "--threads");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

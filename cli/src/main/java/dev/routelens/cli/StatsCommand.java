@@ -87,6 +87,7 @@ public final class StatsCommand implements Callable<Integer> {
             summary.put("model", loaded.description());
             summary.put("config_sha256", loaded.configDigest());
             summary.put("samples", samples.source());
+            summary.put("torch_threads", dev.routelens.model.TorchThreads.current());
             summary.put("documents", tokens.docs().size());
             summary.put("rejected", tokens.errors().size());
             summary.put("random_baseline_top1", report.randomBaselineTop1());

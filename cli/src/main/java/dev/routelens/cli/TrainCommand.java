@@ -23,6 +23,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint and log directory; held for the run, so a second run on it is refused.")
     Path out;
 
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core).")
+    Integer threads;
+
     @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
     boolean resume;
 
@@ -37,7 +40,14 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && !Files.isDirectory(out)) {
             throw new UserError("--resume: " + out + " does not exist, so there is no run in it to continue");
         }
+        Integer n;
+        try {
+            n = dev.routelens.model.TorchThreads.resolve(threads);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         Trainer.configureTorchThreads();
+        dev.routelens.model.TorchThreads.apply(n);
         Trainer.Result r;
         try (OutputLock lock = OutputPaths.holdFolder("--out", out)) {
             r = Trainer.run(trainConfig, out, resume);

@@ -75,6 +75,7 @@ class UpFrontChecksTest {
         refused(run("figure1", out, "--stream", "--memory-budget", "0.0000001"), "--memory-budget '0.0000001'");
         refused(run("figure1", out, "--memory-budget", "lots"), "--memory-budget 'lots'");
         refused(run("figure1", out, "--memory-budget", "4g"), "--memory-budget applies to streamed runs only");
+        refused(run("figure1", out, "--threads", "0"), "--threads must be >= 1, got 0");
         assertFalse(Files.exists(out), "nothing was written for a refused run");
         refused(run("figure1", dir.resolve("labels"), "--labels", "biology"), "unknown label biology"); // read before it is known
     }

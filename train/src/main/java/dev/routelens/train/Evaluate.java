@@ -107,7 +107,7 @@ public final class Evaluate {
     }
 
     public static void main(String[] args) {
-        TorchThreads.configure();
+        dev.routelens.model.TorchThreads.configureForTraining();
         Path model = null;
         Path config = null;
         Path out = null;

@@ -52,7 +52,7 @@ public final class Trainer {
 
     /** Entry point for the CLI: {@code --config FILE --out DIR [--resume]}. Exit status 2 on bad arguments. */
     public static void main(String[] args) {
-        TorchThreads.configure();
+        dev.routelens.model.TorchThreads.configureForTraining();
         Path configFile = null;
         Path out = null;
         boolean resume = false;
@@ -96,7 +96,7 @@ public final class Trainer {
      * {@link #main} does. With other work on a 2-core machine, {@code ROUTELENS_THREADS=1} was fastest.
      */
     public static void configureTorchThreads() {
-        TorchThreads.configure();
+        dev.routelens.model.TorchThreads.configureForTraining();
     }
 
     /** Runs (or resumes) training; prints one progress line per step to standard output. */
