@@ -25,7 +25,7 @@ public final class SampleOptions {
     @Option(names = "--split", paramLabel = "train|heldout", description = "With --corpus shared: only the training or the held-out part (CorpusSplit; the held-out part never trained SciDFM-nano).")
     String split;
 
-    @Option(names = "--per-class", paramLabel = "N", description = "Sample N documents per label (seeded by --seed).")
+    @Option(names = "--per-class", paramLabel = "N", description = "Sample N documents per label, drawn afresh for each label from --seed and the label's name.")
     Integer perClass;
 
     @Option(names = "--labels", split = ",", paramLabel = "a,b,c", description = "Keep only these labels.")

@@ -38,8 +38,10 @@ public final class SampleSelection {
 
     /**
      * Draws up to {@code n} samples of every label, reproducibly: each label's samples are sorted by id
-     * and shuffled with {@code new java.util.Random(seed)} (a fresh generator per label, so one label's
-     * draw does not depend on which other labels are present), and the first {@code n} are kept. The
+     * and shuffled with {@code new java.util.Random(labelSeed(seed, label))} (a fresh generator per label, so
+     * one label's draw does not depend on which other labels are present, and seeded by the label too, so
+     * classes of equal size do not all keep the same positions, as math-064 and phys-064 did), and the first
+     * {@code n} are kept. The
      * result lists labels in {@link Labels#ORDER} and each label's samples by id. Labels with fewer than
      * {@code n} samples keep all of them.
      */
@@ -54,12 +56,17 @@ public final class SampleSelection {
         List<Sample> kept = new ArrayList<>();
         for (List<Sample> samples : byLabel.values()) {
             samples.sort(Comparator.comparing(Sample::id));
-            Collections.shuffle(samples, new Random(seed));
+            Collections.shuffle(samples, new Random(labelSeed(seed, samples.get(0).label())));
             List<Sample> drawn = new ArrayList<>(samples.subList(0, Math.min(n, samples.size())));
             drawn.sort(Comparator.comparing(Sample::id));
             kept.addAll(drawn);
         }
         return new SampleSet(kept, set.errors(), set.source());
+    }
+
+    /** The seed of {@code label}'s draw: {@code seed} mixed with the label's key (its lower-case name). */
+    public static long labelSeed(long seed, String label) {
+        return seed ^ (0x9E3779B97F4A7C15L * Labels.key(label).hashCode());
     }
 
     /**

@@ -66,7 +66,7 @@ class SampleSelectionTest {
         for (String label : List.of("physics", "biology", "proteins", "other")) {
             List<Sample> ofLabel = new ArrayList<>(set.withLabel(label));
             ofLabel.sort(Comparator.comparing(Sample::id));
-            Collections.shuffle(ofLabel, new Random(seed));
+            Collections.shuffle(ofLabel, new Random(SampleSelection.labelSeed(seed, label)));
             List<Sample> drawn = new ArrayList<>(ofLabel.subList(0, Math.min(4, ofLabel.size())));
             drawn.sort(Comparator.comparing(Sample::id));
             expected.addAll(drawn);
@@ -77,6 +77,23 @@ class SampleSelectionTest {
         assertEquals(SampleSelection.perClass(set, 4, seed).withLabel("biology"),
                 SampleSelection.perClass(biologyOnly, 4, seed).samples());
         assertThrows(IllegalArgumentException.class, () -> SampleSelection.perClass(set, 0, seed));
+    }
+
+    @Test
+    void classesOfEqualSizeDoNotKeepTheSamePositions() {
+        List<Sample> all = new ArrayList<>();
+        for (String label : List.of("mathematics", "physics", "chemistry", "biology")) {
+            for (int i = 0; i < 100; i++) {
+                all.add(new Sample(String.format("%s-%03d", label.substring(0, 4), i), label, dev.routelens.model.InputKind.TEXT,
+                        "text " + i, "test"));
+            }
+        }
+        SampleSet drawn = SampleSelection.perClass(new SampleSet(all, List.of(), "test"), 2, 42);
+        java.util.Set<String> positions = new java.util.HashSet<>();
+        for (Sample s : drawn.samples()) {
+            positions.add(s.id().substring(5));
+        }
+        assertTrue(positions.size() > 2, "every class drew the same positions: " + drawn.samples().stream().map(Sample::id).toList());
     }
 
     @Test
