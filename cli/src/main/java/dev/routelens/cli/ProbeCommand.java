@@ -72,6 +72,13 @@ public final class ProbeCommand implements Callable<Integer> {
         if (r != null && r < 1) {
             throw new UserError("--r must be >= 1 (experts masked per token), got " + r);
         }
+        if (inputKind != InputKind.TEXT) { // the sample readers' checks: a SMILES CDK cannot read is refused there too
+            String problem = new dev.routelens.samples.InputChecks().problem(inputKind,
+                    dev.routelens.samples.InputChecks.normalize(inputKind, text));
+            if (problem != null) {
+                throw new UserError((input.text != null ? "--text" : "--input " + input.file) + ": " + problem);
+            }
+        }
         MoeConfig config = modelOptions.check(); // config.json and the tokenizer only: the input is checked before any weight loads
         AblationSet ablationSet = ablationSet(config);
         int[] ids;

@@ -111,8 +111,10 @@ class UpFrontChecksTest {
         refused(run("probe", dir, "--text", "hi"), "--out " + dir + " is a folder; name the file to write");
         refused(run("probe", out, "--input", dir.toString()), "--input " + dir + " is a folder, not a file");
         refused(run("probe", out, "--input", dir.resolve("none.txt").toString()), "--input " + dir.resolve("none.txt") + ": no such file");
-        refused(run("probe", out, "--kind", "protein", "--text", "MKV1"), "--text: the tokenizer refuses it: protein 'MKV1'");
+        refused(run("probe", out, "--kind", "protein", "--text", "MKV1"), "--text: protein sequence has '1' at residue 4, outside the IUPAC alphabet");
         refused(run("probe", out, "--text", "word ".repeat(2000)), "more than the model's context of 1024");
+        refused(run("probe", out, "--kind", "smiles", "--text", "C1CC("), "--text: invalid SMILES");
+        refused(run("probe", out, "--kind", "protein", "--text", "ACGTACGTACGTAC"), "--text: protein sequence has only the letters A, C, G, T, U and N");
         assertFalse(Files.exists(out));
     }
 

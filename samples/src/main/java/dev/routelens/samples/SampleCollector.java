@@ -6,25 +6,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.openscience.cdk.exception.InvalidSmilesException;
-import org.openscience.cdk.interfaces.IAtom;
-import org.openscience.cdk.interfaces.IAtomContainer;
-import org.openscience.cdk.interfaces.IPseudoAtom;
-import org.openscience.cdk.silent.SilentChemObjectBuilder;
-import org.openscience.cdk.smiles.SmilesParser;
 
 /**
  * Validates records as the format readers hand them over, keeps the good ones and turns each bad one
  * into a {@link SampleError}. Ids are unique across everything one collector sees; the first valid
  * record with an id wins. Labels are compared by {@link Labels#key}: the Figure 1 spelling is used for
  * its classes, and for any other label the first spelling seen, so that "Physics", " physics" and
- * "PHYSICS" are one class. Holds one CDK parser for all SMILES.
+ * "PHYSICS" are one class. Checks each record's kind with one {@link InputChecks}.
  */
 final class SampleCollector {
-    /** IUPAC one-letter amino-acid codes: the 20 standard ones plus B, Z, X, U (Sec) and O (Pyl). */
-    static final String PROTEIN_ALPHABET = "ACDEFGHIKLMNPQRSTVWYBZXUO";
-
-    private final SmilesParser smilesParser = new SmilesParser(SilentChemObjectBuilder.getInstance());
+    private final InputChecks checks = new InputChecks();
     private final List<Sample> samples = new ArrayList<>();
     private final List<SampleError> errors = new ArrayList<>();
     private final Map<String, String> firstSeenAt = new HashMap<>();
@@ -53,8 +44,8 @@ final class SampleCollector {
             return;
         }
         InputKind inputKind = kind == null || kind.isBlank() ? InputKind.TEXT : InputKind.parse(kind);
-        String normalized = normalize(inputKind, text);
-        String kindProblem = kindProblem(inputKind, normalized);
+        String normalized = InputChecks.normalize(inputKind, text);
+        String kindProblem = checks.problem(inputKind, normalized);
         if (kindProblem != null) {
             reject(file, line, cleanId, kindProblem);
             return;
@@ -142,82 +133,6 @@ final class SampleCollector {
                 }
                 start = i + 1;
             }
-        }
-        return null;
-    }
-
-    private static String normalize(InputKind kind, String text) {
-        return switch (kind) {
-            case TEXT -> text;
-            case SMILES -> text.strip();
-            case PROTEIN -> text.replaceAll("\\s+", "").toUpperCase(Locale.ROOT);
-        };
-    }
-
-    private String kindProblem(InputKind kind, String text) {
-        return switch (kind) {
-            case TEXT -> null;
-            case SMILES -> smilesProblem(text);
-            case PROTEIN -> proteinProblem(text);
-        };
-    }
-
-    /**
-     * Why CDK cannot read {@code smiles}, or why what it read is not a molecule: no atoms (".") or an
-     * element symbol that does not exist ("[Xx]", which CDK reads as a placeholder atom; the SMILES
-     * wildcard '*' is allowed). Null when it is fine.
-     */
-    private String smilesProblem(String smiles) {
-        for (int i = 0; i < smiles.length(); i++) {
-            if (Character.isWhitespace(smiles.charAt(i))) {
-                return "invalid SMILES: whitespace at character " + (i + 1);
-            }
-        }
-        IAtomContainer molecule;
-        try {
-            molecule = smilesParser.parseSmiles(smiles);
-        } catch (InvalidSmilesException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
-            message = message.endsWith(":") ? message.substring(0, message.length() - 1) : message;
-            return "invalid SMILES: " + (message.isEmpty() ? "CDK could not parse it" : message);
-        } catch (RuntimeException e) {
-            return "invalid SMILES: CDK could not parse it";
-        }
-        if (molecule.getAtomCount() == 0) {
-            return "invalid SMILES: no atoms";
-        }
-        long placeholders = 0;
-        for (IAtom atom : molecule.atoms()) {
-            if (atom instanceof IPseudoAtom || atom.getAtomicNumber() == null || atom.getAtomicNumber() == 0) {
-                placeholders++;
-            }
-        }
-        long wildcards = smiles.chars().filter(c -> c == '*').count();
-        if (placeholders > wildcards) {
-            return "invalid SMILES: a bracket atom names no element (only element symbols and the wildcard * are allowed)";
-        }
-        return null;
-    }
-
-    /** Shortest sequence the nucleotide check applies to: below it, an all-ACGTUN peptide is plausible. */
-    static final int NUCLEOTIDE_CHECK_LENGTH = 10;
-
-    /**
-     * Letters outside {@link #PROTEIN_ALPHABET}, or a sequence made only of A, C, G, T, U and N (DNA or
-     * RNA, which would pass the letter check and be read as a nonsense protein); {@code sequence} is
-     * already upper case without whitespace. Null when it is fine.
-     */
-    static String proteinProblem(String sequence) {
-        for (int i = 0; i < sequence.length(); i++) {
-            char c = sequence.charAt(i);
-            if (PROTEIN_ALPHABET.indexOf(c) < 0) {
-                return String.format(Locale.ROOT,
-                        "protein sequence has '%s' at residue %d, outside the IUPAC alphabet %s",
-                        new String(Character.toChars(sequence.codePointAt(i))), i + 1, PROTEIN_ALPHABET);
-            }
-        }
-        if (sequence.length() >= NUCLEOTIDE_CHECK_LENGTH && sequence.chars().allMatch(c -> "ACGTUN".indexOf(c) >= 0)) {
-            return "protein sequence has only the letters A, C, G, T, U and N: it looks like DNA or RNA, not a protein";
         }
         return null;
     }
