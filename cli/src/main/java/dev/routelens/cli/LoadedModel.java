@@ -4,12 +4,10 @@ import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.StreamControl;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.tokenizer.Tokenizer;
+import dev.routelens.model.io.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A model ready to run, with its tokenizer and provenance.
@@ -35,8 +33,8 @@ public record LoadedModel(MoeTransformer model, Tokenizer tokenizer, String desc
     /** SHA-256 of the config file, for run records. */
     public String configDigest() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(configFile)));
-        } catch (IOException | NoSuchAlgorithmException e) {
+            return Digests.sha256Hex(Files.readAllBytes(configFile));
+        } catch (IOException e) {
             return "unavailable (" + e.getMessage() + ")";
         }
     }

@@ -7,6 +7,7 @@ import dev.routelens.model.ModelLoader;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
+import dev.routelens.model.io.Digests;
 import dev.routelens.model.TorchThreads;
 import dev.routelens.model.checkpoint.Checkpoint;
 import dev.routelens.model.nano.NanoModel;
@@ -134,8 +135,7 @@ public final class ModelOptions {
     String identity() throws IOException {
         check();
         Path configFile = randomInit != null ? randomInit : modelDir().resolve("config.json");
-        StringBuilder s = new StringBuilder("config sha256:").append(java.util.HexFormat.of()
-                .formatHex(RunRecord.sha256().digest(Files.readAllBytes(configFile))));
+        StringBuilder s = new StringBuilder("config sha256:").append(Digests.sha256Hex(Files.readAllBytes(configFile)));
         if (randomInit == null) {
             try (var files = Files.list(modelDir())) {
                 for (Path f : files.filter(f -> f.getFileName().toString().matches(".*\\.(safetensors|bin|pt|pth)"))

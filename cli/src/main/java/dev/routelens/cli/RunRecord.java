@@ -4,17 +4,17 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.Digests;
+import dev.routelens.model.io.Folders;
 import dev.routelens.routing.LabeledTokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,12 +72,12 @@ final class RunRecord {
 
     /** Adds the digest of the documents: ids, labels, kinds and token ids, in order. */
     RunRecord withDocuments(List<LabeledTokens> docs) {
-        MessageDigest md = sha256();
+        MessageDigest md = Digests.sha256();
         for (LabeledTokens d : docs) {
             md.update((d.id() + "\t" + d.label() + "\t" + d.kind().id() + "\t" + Arrays.toString(d.ids()) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
-        return with("documents", docs.size() + " sha256:" + HexFormat.of().formatHex(md.digest()));
+        return with("documents", docs.size() + " sha256:" + Digests.hex(md));
     }
 
     Map<String, String> inputs() {
@@ -100,7 +100,7 @@ final class RunRecord {
             throw new UserError("--resume " + dir + ": " + checkpoint + " has no " + FILE
                     + " saying what run it belongs to (an older RouteLens wrote it); start afresh with --out " + dir);
         }
-        clear(checkpoint);
+        Folders.clear(checkpoint); // a fresh run must not meet an older run's checkpoints
         Files.createDirectories(checkpoint);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", command);
@@ -151,20 +151,6 @@ final class RunRecord {
         }
     }
 
-    /** Removes {@code dir}'s contents (a fresh run must not meet an older run's checkpoints). */
-    private static void clear(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                if (!f.equals(dir)) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        }
-    }
-
     private static String text(Object value) {
         if (value == null) {
             return "-";
@@ -179,13 +165,5 @@ final class RunRecord {
             return Arrays.deepToString(new Object[] {value});
         }
         return value.toString();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

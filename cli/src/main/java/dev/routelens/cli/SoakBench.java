@@ -1,11 +1,11 @@
 package dev.routelens.cli;
 
+import dev.routelens.model.io.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +61,7 @@ final class SoakBench {
         for (Job job : JOBS) {
             Path dir = work.resolve("reference-" + job.name());
             long t0 = System.nanoTime();
-            int exit = finish(child(job, "--out", dir));
+            int exit = child(job, "--out", dir).waitFor();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (exit != 0) {
                 throw new IllegalStateException("soak: the uninterrupted " + job.name() + " run failed (exit " + exit
@@ -91,7 +91,7 @@ final class SoakBench {
             // Killed before it made its folder: --resume rightly refuses a folder that does not exist (it cannot
             // tell this from a mistyped path), so the run starts again with --out, as a user would.
             boolean folder = Files.isDirectory(dir);
-            int exit = finish(child(job, folder ? "--resume" : "--out", dir));
+            int exit = child(job, folder ? "--resume" : "--out", dir).waitFor();
             List<String> differing = new ArrayList<>();
             for (String f : job.results()) {
                 Path a = work.resolve("reference-" + job.name()).resolve(f);
@@ -123,7 +123,7 @@ final class SoakBench {
         figures.put("finished_before_kill", finishedBeforeKill);
         figures.put("mismatched", mismatched);
         if (mismatched == 0) {
-            deleteTree(work);
+            Folders.deleteTree(work);
         } else {
             figures.put("kept", work.toAbsolutePath().toString());
         }
@@ -148,10 +148,6 @@ final class SoakBench {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static int finish(Process p) throws InterruptedException {
-        return p.waitFor();
-    }
-
     /** Bytes of the files under {@code dir}: how much work the killed run had saved. */
     private static long bytes(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -164,13 +160,5 @@ final class SoakBench {
             }
         }
         return total;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.routelens.routing;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
+import dev.routelens.model.io.Digests;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
 import dev.routelens.probe.Hook;
@@ -244,28 +245,20 @@ public final class AblationStudy {
 
     /** A digest of the batch plan: which documents each batch holds, in order. */
     private static String planDigest(List<int[]> batches) {
-        try {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            for (int[] members : batches) {
-                md.update((Arrays.toString(members) + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        var md = Digests.sha256();
+        for (int[] members : batches) {
+            md.update((Arrays.toString(members) + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        return Digests.hex(md);
     }
 
     private String fingerprint(List<LabeledTokens> docs, AblationMode mode, int r) {
-        try {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            md.update((mode + ":" + r + ":" + RoutingPass.configText(config) + probe.model().origin())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            for (LabeledTokens d : docs) {
-                md.update((d.id() + "|" + d.label() + "|" + Arrays.toString(d.ids())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        var md = Digests.sha256();
+        md.update((mode + ":" + r + ":" + RoutingPass.configText(config) + probe.model().origin())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (LabeledTokens d : docs) {
+            md.update((d.id() + "|" + d.label() + "|" + Arrays.toString(d.ids())).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        return Digests.hex(md);
     }
 }

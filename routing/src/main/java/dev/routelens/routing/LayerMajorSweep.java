@@ -4,6 +4,7 @@ import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.model.io.Folders;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.Hook;
 import dev.routelens.probe.HookPoints;
@@ -17,11 +18,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
  * An ablation sweep over a layer-streamed model. Per-batch resumes would rebuild layers l..L-1 once per
@@ -105,10 +104,10 @@ final class LayerMajorSweep {
                     Files.deleteIfExists(cacheFile(cache, l, k));
                 }
             }
-            deleteTree(cache); // every layer done: the cache is empty and no resume needs it
+            Folders.deleteTree(cache); // every layer done: the cache is empty and no resume needs it
         } finally {
             if (checkpoint == null) {
-                deleteTree(cache);
+                Folders.deleteTree(cache);
             }
         }
     }
@@ -188,16 +187,5 @@ final class LayerMajorSweep {
         float[] values = new float[(int) count];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
         return values;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

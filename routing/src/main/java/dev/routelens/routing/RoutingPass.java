@@ -13,6 +13,7 @@ import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.TokenBatch;
+import dev.routelens.model.io.Digests;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,9 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -214,23 +213,19 @@ public final class RoutingPass {
     }
 
     private String fingerprint(List<LabeledTokens> docs) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(configText(config).getBytes(StandardCharsets.UTF_8));
-            md.update(probe.model().origin().getBytes(StandardCharsets.UTF_8));
-            for (LabeledTokens d : docs) {
-                md.update(d.id().getBytes(StandardCharsets.UTF_8));
-                for (int id : d.ids()) {
-                    md.update((byte) (id >>> 24));
-                    md.update((byte) (id >>> 16));
-                    md.update((byte) (id >>> 8));
-                    md.update((byte) id);
-                }
+        MessageDigest md = Digests.sha256();
+        md.update(configText(config).getBytes(StandardCharsets.UTF_8));
+        md.update(probe.model().origin().getBytes(StandardCharsets.UTF_8));
+        for (LabeledTokens d : docs) {
+            md.update(d.id().getBytes(StandardCharsets.UTF_8));
+            for (int id : d.ids()) {
+                md.update((byte) (id >>> 24));
+                md.update((byte) (id >>> 16));
+                md.update((byte) (id >>> 8));
+                md.update((byte) id);
             }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
+        return Digests.hex(md);
     }
 
     /**

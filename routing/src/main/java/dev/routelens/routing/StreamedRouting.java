@@ -7,6 +7,7 @@ import dev.routelens.model.StreamControl;
 import dev.routelens.model.StreamGroups;
 import dev.routelens.model.StreamState;
 import dev.routelens.model.TokenBatch;
+import dev.routelens.model.io.Digests;
 import dev.routelens.model.io.StreamCheckpoint;
 import dev.routelens.probe.BatchPlan;
 import dev.routelens.probe.Hook;
@@ -17,9 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -157,19 +156,15 @@ final class StreamedRouting {
     }
 
     private static String fingerprint(String inputs, BatchPlan plan, List<int[]> groups) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(("layer-major v1 " + inputs).getBytes(StandardCharsets.UTF_8));
-            for (int[] b : plan.batches()) {
-                md.update(java.util.Arrays.toString(b).getBytes(StandardCharsets.UTF_8));
-            }
-            for (int[] g : groups) {
-                md.update(("|" + java.util.Arrays.toString(g)).getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        MessageDigest md = Digests.sha256();
+        md.update(("layer-major v1 " + inputs).getBytes(StandardCharsets.UTF_8));
+        for (int[] b : plan.batches()) {
+            md.update(java.util.Arrays.toString(b).getBytes(StandardCharsets.UTF_8));
         }
+        for (int[] g : groups) {
+            md.update(("|" + java.util.Arrays.toString(g)).getBytes(StandardCharsets.UTF_8));
+        }
+        return Digests.hex(md);
     }
 
     /**

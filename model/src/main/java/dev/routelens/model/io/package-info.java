@@ -1,2 +1,2 @@
-/** File output shared by every module: atomic writes (temporary file, then rename). */
+/** Files shared by every module: atomic writes (temporary file, then rename), output locks, folder removal, digests. */
 package dev.routelens.model.io;
