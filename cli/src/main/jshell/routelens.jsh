@@ -3,6 +3,7 @@ import java.nio.file.*;
 import java.util.*;
 import dev.routelens.cli.RouteLens;
 import dev.routelens.cli.LoadedModel;
+import dev.routelens.core.*;
 import dev.routelens.model.*;
 import dev.routelens.probe.*;
 import dev.routelens.routing.*;

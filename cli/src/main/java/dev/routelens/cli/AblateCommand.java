@@ -6,7 +6,7 @@ import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationResult;
 import dev.routelens.routing.AblationStudy;
 import dev.routelens.routing.AblationSweep;
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.OutputLock;
 import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.InputKind;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -19,8 +20,8 @@ import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationStudy;
-import dev.routelens.model.io.AtomicFiles;
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.AtomicFiles;
+import dev.routelens.core.OutputLock;
 import dev.routelens.routing.LabeledTokens;
 import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
@@ -284,7 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (!skip.contains("sweep")) {
                 List<LabeledTokens> sweepSet = new ArrayList<>();
                 for (int i = 0; i < Math.min(sweepDocs, ids.size()); i++) {
-                    sweepSet.add(new LabeledTokens("d" + i, "bench", dev.routelens.model.InputKind.TEXT, ids.get(i)));
+                    sweepSet.add(new LabeledTokens("d" + i, "bench", dev.routelens.core.InputKind.TEXT, ids.get(i)));
                 }
                 AblationStudy study = new AblationStudy(probe);
                 double[][] sweepTimes = interleaved(List.of(

@@ -4,7 +4,7 @@ import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.StreamControl;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.tokenizer.Tokenizer;
-import dev.routelens.model.io.Digests;
+import dev.routelens.core.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

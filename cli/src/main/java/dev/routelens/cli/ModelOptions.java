@@ -7,7 +7,7 @@ import dev.routelens.model.ModelLoader;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
-import dev.routelens.model.io.Digests;
+import dev.routelens.core.Digests;
 import dev.routelens.model.TorchThreads;
 import dev.routelens.model.checkpoint.Checkpoint;
 import dev.routelens.model.nano.NanoModel;

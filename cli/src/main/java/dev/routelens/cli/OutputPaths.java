@@ -1,6 +1,6 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.OutputLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

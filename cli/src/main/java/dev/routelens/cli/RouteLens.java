@@ -1,7 +1,7 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.io.AtomicFiles;
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.AtomicFiles;
+import dev.routelens.core.OutputLock;
 import ai.djl.Device;
 import dev.routelens.embed.Embedding;
 import dev.routelens.embed.QualityReport;

@@ -1,6 +1,6 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.io.Folders;
+import dev.routelens.core.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.routelens.cli;
 
 import dev.routelens.model.MoeConfig;
-import dev.routelens.model.io.AtomicFiles;
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.AtomicFiles;
+import dev.routelens.core.OutputLock;
 import dev.routelens.routing.LayerClassMetrics;
 import dev.routelens.routing.MoeLayers;
 import dev.routelens.routing.RoutingMetrics;

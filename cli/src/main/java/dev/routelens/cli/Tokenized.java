@@ -1,10 +1,10 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import dev.routelens.model.tokenizer.Tokenizer;
 import dev.routelens.routing.LabeledTokens;
 import dev.routelens.samples.ErrorsCsv;
-import dev.routelens.samples.Labels;
+import dev.routelens.core.Labels;
 import dev.routelens.samples.Sample;
 import dev.routelens.samples.SampleError;
 import dev.routelens.samples.SampleRequirements;

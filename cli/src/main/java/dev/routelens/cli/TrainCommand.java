@@ -1,6 +1,6 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.OutputLock;
 import dev.routelens.train.TrainConfig;
 import dev.routelens.train.Trainer;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.routelens.cli;
 
-import dev.routelens.model.io.OutputLock;
+import dev.routelens.core.OutputLock;
 import java.nio.file.Path;
 
 /** A child process for lock tests: holds the folder {@code args[0]} as a run would, until its stdin closes. */

@@ -3,7 +3,7 @@ package dev.routelens.routing;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
-import dev.routelens.model.io.Digests;
+import dev.routelens.core.Digests;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
 import dev.routelens.probe.Hook;

@@ -1,6 +1,6 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 
 /**
  * The captured routing of one document: its token ids and, for every MoE layer, the raw gate

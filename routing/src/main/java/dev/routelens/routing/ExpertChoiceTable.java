@@ -1,7 +1,7 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.io.AtomicFiles;
-import dev.routelens.model.InputKind;
+import dev.routelens.core.AtomicFiles;
+import dev.routelens.core.InputKind;
 import dev.routelens.model.MoeConfig;
 import java.io.IOException;
 import java.io.Reader;

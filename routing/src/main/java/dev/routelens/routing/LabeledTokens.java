@@ -1,6 +1,6 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 
 /**
  * A tokenised document with its class label, as the studies take it.

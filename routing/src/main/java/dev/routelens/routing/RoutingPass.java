@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,7 +14,7 @@ import dev.routelens.probe.HookPoints;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.TokenBatch;
-import dev.routelens.model.io.Digests;
+import dev.routelens.core.Digests;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -291,7 +292,7 @@ public final class RoutingPass {
         Files.createDirectories(file.toAbsolutePath().getParent());
         if (!keep) {
             ObjectNode header = JSON.createObjectNode().put("fingerprint", fingerprint);
-            dev.routelens.model.io.AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
+            dev.routelens.core.AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
         } else {
             truncateIncompleteTail(file);
         }

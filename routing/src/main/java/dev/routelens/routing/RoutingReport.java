@@ -1,6 +1,6 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.core.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;

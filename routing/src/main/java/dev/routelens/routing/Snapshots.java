@@ -1,6 +1,6 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.core.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;

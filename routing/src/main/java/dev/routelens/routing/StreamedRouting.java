@@ -7,7 +7,7 @@ import dev.routelens.model.StreamControl;
 import dev.routelens.model.StreamGroups;
 import dev.routelens.model.StreamState;
 import dev.routelens.model.TokenBatch;
-import dev.routelens.model.io.Digests;
+import dev.routelens.core.Digests;
 import dev.routelens.model.io.StreamCheckpoint;
 import dev.routelens.probe.BatchPlan;
 import dev.routelens.probe.Hook;

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.core.InputKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +45,7 @@ class AblationStudyTest {
             for (int t = 0; t < ids.length; t++) {
                 ids[t] = r.nextInt(CONFIG.vocabSize());
             }
-            docs.add(new LabeledTokens("d" + i, i == 0 ? "a" : "b", dev.routelens.model.InputKind.TEXT, ids));
+            docs.add(new LabeledTokens("d" + i, i == 0 ? "a" : "b", dev.routelens.core.InputKind.TEXT, ids));
         }
     }
 
@@ -161,7 +162,7 @@ class AblationStudyTest {
         for (int i = 0; i < longIds.length; i++) {
             longIds[i] = (i * 7) % CONFIG.vocabSize();
         }
-        List<LabeledTokens> one = List.of(new LabeledTokens("long", "a", dev.routelens.model.InputKind.PROTEIN, longIds));
+        List<LabeledTokens> one = List.of(new LabeledTokens("long", "a", dev.routelens.core.InputKind.PROTEIN, longIds));
         assertEquals(3, study.chunked(one).size());
         AblationResult r = study.run(one, new Ablation(0, 0, AblationMode.ZERO, 0));
         assertEquals(longIds.length - 3, r.classes().get(0).tokens(), "each chunk predicts its own next tokens");

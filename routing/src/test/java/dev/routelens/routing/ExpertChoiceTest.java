@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.core.InputKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -143,7 +144,7 @@ class ExpertChoiceTest {
     }
 
     private static DocumentRouting randomDocument(Random random, int tokens) {
-        return new DocumentRouting("random", "x", dev.routelens.model.InputKind.PROTEIN,
+        return new DocumentRouting("random", "x", dev.routelens.core.InputKind.PROTEIN,
                 RoutingFixtures.sequentialIds(tokens), RoutingFixtures.gaussianLogits(random, 3, tokens, 8));
     }
 

@@ -1,12 +1,12 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.core.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import dev.routelens.routing.ExpertChoice.Variant;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.routelens.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

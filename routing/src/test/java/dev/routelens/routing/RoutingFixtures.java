@@ -1,6 +1,6 @@
 package dev.routelens.routing;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.util.Random;
 
 /** Small builders for test documents. */

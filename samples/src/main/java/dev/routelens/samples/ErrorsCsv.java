@@ -1,6 +1,6 @@
 package dev.routelens.samples;
 
-import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.core.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.routelens.samples;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.Labels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

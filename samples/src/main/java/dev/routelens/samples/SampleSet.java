@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.Labels;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

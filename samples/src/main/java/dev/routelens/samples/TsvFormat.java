@@ -1,6 +1,7 @@
 package dev.routelens.samples;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.Labels;
+import dev.routelens.core.InputKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

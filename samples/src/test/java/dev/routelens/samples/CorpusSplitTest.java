@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.Labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

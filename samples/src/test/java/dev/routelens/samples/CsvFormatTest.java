@@ -5,7 +5,7 @@ import static dev.routelens.samples.TestFiles.errorAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

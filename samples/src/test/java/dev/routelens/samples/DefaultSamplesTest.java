@@ -1,10 +1,11 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.Labels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;

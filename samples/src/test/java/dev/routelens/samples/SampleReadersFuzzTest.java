@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.Labels;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.routelens.samples;
 
+import dev.routelens.core.InputKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -84,7 +85,7 @@ class SampleSelectionTest {
         List<Sample> all = new ArrayList<>();
         for (String label : List.of("mathematics", "physics", "chemistry", "biology")) {
             for (int i = 0; i < 100; i++) {
-                all.add(new Sample(String.format("%s-%03d", label.substring(0, 4), i), label, dev.routelens.model.InputKind.TEXT,
+                all.add(new Sample(String.format("%s-%03d", label.substring(0, 4), i), label, dev.routelens.core.InputKind.TEXT,
                         "text " + i, "test"));
             }
         }

@@ -3,7 +3,7 @@ package dev.routelens.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.routelens.train;
 
+import dev.routelens.core.AtomicFiles;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -133,7 +134,7 @@ public final class Evaluate {
             Report r = run(model, c, window > 0 ? window : c.seqLength());
             System.out.println(summary(r));
             if (out != null) {
-                AtomicWrite.string(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
+                AtomicFiles.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("evaluate: " + e.getMessage());

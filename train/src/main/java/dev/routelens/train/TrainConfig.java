@@ -1,5 +1,6 @@
 package dev.routelens.train;
 
+import dev.routelens.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -211,7 +212,7 @@ public record TrainConfig(
 
     /** Writes {@link #toJson()} atomically. */
     public void write(Path file) throws IOException {
-        AtomicWrite.string(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
+        AtomicFiles.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
     }
 
     /** Tokens per optimizer step, B * T. */

@@ -1,5 +1,6 @@
 package dev.routelens.train;
 
+import dev.routelens.core.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class TrainLog implements AutoCloseable {
                 }
             }
         }
-        AtomicWrite.string(file, kept.toString());
+        AtomicFiles.writeString(file, kept.toString());
         FileOutputStream stream = new FileOutputStream(file.toFile(), true);
         Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
         return new TrainLog(stream, new CSVPrinter(w, CSVFormat.DEFAULT));

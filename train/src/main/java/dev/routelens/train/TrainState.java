@@ -1,5 +1,6 @@
 package dev.routelens.train;
 
+import dev.routelens.core.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,7 +62,7 @@ public record TrainState(long step, long nextRow, long tokensSeen, double elapse
         o.put("adam_step", optimizer.step());
         o.put("tensor_file", tensorFile);
         o.set("config", config.toJson());
-        AtomicWrite.string(dir.resolve(JSON_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+        AtomicFiles.writeString(dir.resolve(JSON_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();

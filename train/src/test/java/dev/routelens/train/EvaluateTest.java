@@ -3,7 +3,7 @@ package dev.routelens.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import dev.routelens.model.tokenizer.Tokenizer;
 import dev.routelens.samples.Sample;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.routelens.viz;
 
+import dev.routelens.core.Labels;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.knowm.xchart.style.markers.Circle;
 import org.knowm.xchart.style.markers.Diamond;
@@ -25,9 +25,8 @@ import org.knowm.xchart.style.markers.Trapezoid;
  */
 public record ClassStyle(String label, Color color, Marker marker) {
 
-    /** The Figure 1 classes, in legend order. */
-    public static final List<String> FIGURE1_CLASSES =
-            List.of("mathematics", "physics", "chemistry", "biology", "molecules", "proteins");
+    /** The Figure 1 classes, in legend order ({@link Labels#FIGURE1}). */
+    public static final List<String> FIGURE1_CLASSES = Labels.FIGURE1;
 
     private static final Color[] FIGURE1_COLORS = {
         new Color(0x0072B2), // blue
@@ -53,9 +52,9 @@ public record ClassStyle(String label, Color color, Marker marker) {
         }
     }
 
-    /** Index of {@code label} among {@link #FIGURE1_CLASSES} (case and surrounding blanks ignored), or -1. */
+    /** Index of {@code label} among {@link #FIGURE1_CLASSES} (case and spacing ignored), or -1. */
     public static int figure1Index(String label) {
-        return label == null ? -1 : FIGURE1_CLASSES.indexOf(label.strip().toLowerCase(Locale.ROOT));
+        return Labels.figure1Index(label);
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.routelens.model.WeightSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.routelens.model.io.AtomicFiles;
+import dev.routelens.core.AtomicFiles;
 
 /**
  * Writes a model in the HF layout the loader reads: {@code config.json} and a single

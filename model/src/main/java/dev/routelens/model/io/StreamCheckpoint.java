@@ -1,5 +1,6 @@
 package dev.routelens.model.io;
 
+import dev.routelens.core.AtomicFiles;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.StreamState;
 import java.io.BufferedInputStream;

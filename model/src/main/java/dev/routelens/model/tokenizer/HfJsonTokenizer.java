@@ -4,7 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

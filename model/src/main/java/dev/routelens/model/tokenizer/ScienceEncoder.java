@@ -1,5 +1,6 @@
 package dev.routelens.model.tokenizer;
 
+import dev.routelens.core.InputKind;
 import java.util.List;
 import java.util.Map;
 
@@ -40,7 +41,7 @@ public final class ScienceEncoder {
      * The ids of {@code text} as {@code kind}: molecules and proteins here, prose through the
      * tokenizer's own subword model ({@code prose}). Refuses a null text or kind.
      */
-    public int[] encode(String text, dev.routelens.model.InputKind kind, java.util.function.Function<String, int[]> prose) {
+    public int[] encode(String text, dev.routelens.core.InputKind kind, java.util.function.Function<String, int[]> prose) {
         if (text == null || kind == null) {
             throw new IllegalArgumentException("encode needs a text and a kind");
         }

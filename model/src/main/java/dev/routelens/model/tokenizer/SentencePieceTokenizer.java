@@ -3,7 +3,7 @@ package dev.routelens.model.tokenizer;
 import ai.djl.sentencepiece.SpProcessor;
 import ai.djl.sentencepiece.SpTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import dev.routelens.model.tokenizer.SentencePieceModelProto.PieceType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

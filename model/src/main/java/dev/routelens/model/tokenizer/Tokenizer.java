@@ -1,6 +1,6 @@
 package dev.routelens.model.tokenizer;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

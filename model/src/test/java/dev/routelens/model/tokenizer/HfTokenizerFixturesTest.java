@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.routelens.model.InputKind;
+import dev.routelens.core.InputKind;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.routelens.model.io;
+package dev.routelens.core;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package dev.routelens.model;
+package dev.routelens.core;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.routelens.model.io;
+package dev.routelens.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,19 +1,24 @@
-package dev.routelens.model.io;
+package dev.routelens.core;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file so that readers see either the old content or the complete new content: the bytes go
  * to a temporary file in the target's directory, which is then renamed over the target. If writing
- * fails, the target is untouched and the temporary file is removed. Files end up rw-r--r--.
+ * fails, the target is untouched and the temporary file is removed. The bytes are forced to disk before the
+ * rename and the rename after it, so a power cut leaves the old file or the new one, never an empty one (a
+ * training checkpoint or a streamed layer's state is what a resume starts from). Files end up rw-r--r--.
  */
 public final class AtomicFiles {
 
@@ -47,7 +52,8 @@ public final class AtomicFiles {
         Files.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temporary))) {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel))) {
                 body.accept(new java.io.FilterOutputStream(out) {
                     @Override
                     public void close() throws IOException {
@@ -59,6 +65,8 @@ public final class AtomicFiles {
                         out.write(b, off, len);
                     }
                 });
+                out.flush();
+                channel.force(true);
             }
             try {
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
@@ -70,12 +78,27 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(directory);
         } catch (IOException e) {
             Files.deleteIfExists(temporary);
             throw named(absolute, e);
         } catch (RuntimeException | Error e) {
             Files.deleteIfExists(temporary);
             throw e;
+        }
+    }
+
+    /** Writes {@code target} as UTF-8 {@code text}. */
+    public static void writeString(Path target, String text) throws IOException {
+        writeBytes(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Makes the rename durable; a file system that cannot sync a directory (not Linux) keeps the rename as it is. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // syncing a directory is not possible everywhere; the file itself was forced
         }
     }
 

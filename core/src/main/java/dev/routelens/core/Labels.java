@@ -1,4 +1,4 @@
-package dev.routelens.samples;
+package dev.routelens.core;
 
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +44,11 @@ public final class Labels {
     /** What two labels that name the same class share: {@link #canonical} in lower case. */
     public static String key(String label) {
         return canonical(label).toLowerCase(Locale.ROOT);
+    }
+
+    /** Index of {@code label} among {@link #FIGURE1} (in any case and spacing, see {@link #canonical}), or -1. */
+    public static int figure1Index(String label) {
+        return label == null ? -1 : FIGURE1.indexOf(canonical(label));
     }
 
     private static int figureRank(String label) {

@@ -1,4 +1,4 @@
-package dev.routelens.model.io;
+package dev.routelens.core;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
