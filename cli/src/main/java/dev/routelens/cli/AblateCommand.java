@@ -1,5 +1,10 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Tokenized;
+import dev.routelens.study.Progress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.study.AblationPlots;
+import dev.routelens.core.UserError;
 import dev.routelens.model.StreamControl;
 import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;

@@ -1,5 +1,10 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Tokenized;
+import dev.routelens.study.Progress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.study.Json;
+import dev.routelens.core.UserError;
 import dev.routelens.core.InputKind;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -132,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
             Path work = out.toAbsolutePath().resolveSibling(out.getFileName() + ".soak");
             Map<String, Object> result = new SoakBench(soak, soakSeed, work).run();
             figures.put("soak", result);
-            AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+            AtomicFiles.write(out, w -> Json.MAPPER.writeValue(w, figures));
             int mismatched = (Integer) result.get("mismatched");
             System.out.printf("soak: %d of %d killed-and-resumed runs identical to an uninterrupted run%s -> %s%n",
                     soak - mismatched, soak, mismatched == 0 ? "" : "; the runs are kept in " + work, out);
@@ -218,7 +223,7 @@ public final class BenchCommand implements Callable<Integer> {
                 List<int[]> ids = documents(loaded);
                 figures.put("stream", new StreamBench(loaded, ids, checkpointBytes(loaded)).run());
                 Files.createDirectories(out.toAbsolutePath().getParent());
-                AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+                AtomicFiles.write(out, w -> Json.MAPPER.writeValue(w, figures));
                 print(figures, "");
                 System.out.println("bench: figures written to " + out.toAbsolutePath());
                 return 0;
@@ -226,7 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (memory != null) {
                 figures.put("memory", memory(loaded));
                 Files.createDirectories(out.toAbsolutePath().getParent());
-                AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+                AtomicFiles.write(out, w -> Json.MAPPER.writeValue(w, figures));
                 print(figures, "");
                 return 0;
             }
@@ -320,7 +325,7 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("peak_rss_mb", peakRssMb());
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
-        AtomicFiles.write(out, w -> Figure1Job.JSON.writeValue(w, figures));
+        AtomicFiles.write(out, w -> Json.MAPPER.writeValue(w, figures));
         print(figures, "");
         System.out.println("bench: figures written to " + out.toAbsolutePath());
         return 0;

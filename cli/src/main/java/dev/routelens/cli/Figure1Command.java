@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,11 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Tokenized;
+import dev.routelens.study.StageTimer;
+import dev.routelens.study.Progress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.study.Figure1Plots;
+import dev.routelens.core.UserError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.routelens.embed.Embedding;

@@ -1,5 +1,8 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.StreamProgress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.core.UserError;
 import ai.djl.Device;
 import dev.routelens.model.Devices;
 import dev.routelens.model.MemoryPlan;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import dev.routelens.core.OutputLock;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Progress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.core.UserError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.routelens.model.ForwardResult;

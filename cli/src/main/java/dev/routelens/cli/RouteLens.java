@@ -1,5 +1,10 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Tokenized;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.study.Figure1Plots;
+import dev.routelens.study.Json;
+import dev.routelens.core.UserError;
 import dev.routelens.core.AtomicFiles;
 import dev.routelens.core.OutputLock;
 import ai.djl.Device;
@@ -129,7 +134,7 @@ public final class RouteLens {
         QualityReport q = quality(choices, embedding);
         try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
             choices.writeCsv(out.resolve("expert_choice.csv"));
-            AtomicFiles.write(out.resolve("metrics.json"), w -> Figure1Job.JSON.writeValue(w, q));
+            AtomicFiles.write(out.resolve("metrics.json"), w -> Json.MAPPER.writeValue(w, q));
             Figure1Plots.write(out, choices, embedding);
         }
         return out;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

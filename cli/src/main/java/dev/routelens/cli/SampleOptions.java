@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import dev.routelens.samples.CorpusSplit;
 import dev.routelens.samples.DefaultSamples;
 import dev.routelens.samples.ErrorsCsv;

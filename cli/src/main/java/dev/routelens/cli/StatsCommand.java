@@ -1,5 +1,11 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Tokenized;
+import dev.routelens.study.Progress;
+import dev.routelens.study.LoadedModel;
+import dev.routelens.study.StatsPlots;
+import dev.routelens.study.Json;
+import dev.routelens.core.UserError;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.core.AtomicFiles;
 import dev.routelens.core.OutputLock;
@@ -113,7 +119,7 @@ public final class StatsCommand implements Callable<Integer> {
             if (loaded.streaming() != null) {
                 summary.put("stream", loaded.streaming().record());
             }
-            AtomicFiles.write(out.resolve("summary.json"), w -> Figure1Job.JSON.writeValue(w, summary));
+            AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
             System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
                     tokens.docs().size(), report.classLabels().size() - 1, out.toAbsolutePath());
         }

@@ -1,5 +1,8 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.Progress;
+import dev.routelens.study.StreamProgress;
+import dev.routelens.study.LoadedModel;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

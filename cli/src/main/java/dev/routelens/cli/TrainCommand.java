@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import dev.routelens.core.OutputLock;
 import dev.routelens.train.TrainConfig;
 import dev.routelens.train.Trainer;

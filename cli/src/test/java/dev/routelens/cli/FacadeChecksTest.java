@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

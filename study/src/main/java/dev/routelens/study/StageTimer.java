@@ -1,18 +1,18 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Wall time per named stage, for run records; {@code try (var s = timer.stage("tsne")) {...}}. */
-final class StageTimer {
+public final class StageTimer {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
 
-    AutoCloseable stage(String name) {
+    public AutoCloseable stage(String name) {
         long start = System.nanoTime();
         return () -> seconds.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
     }
 
-    Map<String, Double> seconds() {
+    public Map<String, Double> seconds() {
         return seconds;
     }
 }

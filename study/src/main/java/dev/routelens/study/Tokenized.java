@@ -1,5 +1,7 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
+import dev.routelens.core.Messages;
+import dev.routelens.core.UserError;
 import dev.routelens.core.InputKind;
 import dev.routelens.model.tokenizer.Tokenizer;
 import dev.routelens.routing.LabeledTokens;
@@ -31,7 +33,7 @@ public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
      *
      * @return the file when it was written
      */
-    Optional<Path> writeErrors(Path out) {
+    public Optional<Path> writeErrors(Path out) {
         return ErrorsCsv.writeIfAny(out.resolve("errors.csv"), errors);
     }
 
@@ -40,7 +42,7 @@ public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
      *
      * @param written errors.csv when {@link #writeErrors} wrote it, for the message to point at
      */
-    void require(SampleRequirements needs, Optional<Path> written) {
+    public void require(SampleRequirements needs, Optional<Path> written) {
         Map<String, Integer> counts = new TreeMap<>(Labels.ORDER);
         for (LabeledTokens d : docs) {
             counts.merge(d.label(), 1, Integer::sum);
@@ -56,7 +58,7 @@ public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
      * Encodes every sample; a record the tokenizer refuses (it throws {@link IllegalArgumentException}) is an
      * error row. Anything else the tokenizer throws is a fault, not the record's, and stops the run naming it.
      */
-    static Tokenized of(SampleSet set, Tokenizer tokenizer) {
+    public static Tokenized of(SampleSet set, Tokenizer tokenizer) {
         List<LabeledTokens> docs = new ArrayList<>();
         List<SampleError> errors = new ArrayList<>(set.errors());
         for (Sample s : set.samples()) {
@@ -65,11 +67,11 @@ public record Tokenized(List<LabeledTokens> docs, List<SampleError> errors) {
                 docs.add(new LabeledTokens(s.id(), s.label(), s.kind(), tokenizer.encode(text, s.kind())));
             } catch (IllegalArgumentException e) {
                 boolean sourceSaysMore = !s.source().isBlank() && !s.source().equals(s.file() + ":" + s.line());
-                errors.add(new SampleError(s.file(), s.line(), s.id(), "tokenizer: " + Main.oneLine(e)
+                errors.add(new SampleError(s.file(), s.line(), s.id(), "tokenizer: " + Messages.oneLine(e)
                         + (sourceSaysMore ? " (source: " + s.source() + ")" : "")));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("tokenizing sample " + s.id() + " (" + s.source() + "): "
-                        + Main.oneLine(e), e);
+                        + Messages.oneLine(e), e);
             }
         }
         return new Tokenized(List.copyOf(docs), List.copyOf(errors));

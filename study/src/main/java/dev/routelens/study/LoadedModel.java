@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.StreamControl;

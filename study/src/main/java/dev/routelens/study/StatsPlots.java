@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.routing.RoutingReport;
 import dev.routelens.viz.BarChart;
@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Expert share per class at one layer (bars) and co-activation per class at that layer (heatmaps). */
-final class StatsPlots {
+public final class StatsPlots {
     private StatsPlots() {
     }
 
-    static void write(Path out, RoutingReport report, int layer) throws IOException {
+    public static void write(Path out, RoutingReport report, int layer) throws IOException {
         List<String> classes = ClassStyle.order(report.classLabels().stream()
                 .filter(l -> !l.equals(RoutingReport.ALL_CLASSES)).toList());
         int e = report.numExperts();

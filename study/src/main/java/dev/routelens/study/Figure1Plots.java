@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.embed.Embedding;
 import dev.routelens.routing.ExpertChoice;
@@ -16,11 +16,11 @@ import java.util.Map;
  * figure1.png/svg (the embedding) and expert_usage.png/svg (mean E_T per class, MoE layers x experts, rows
  * named by real layer index).
  */
-final class Figure1Plots {
+public final class Figure1Plots {
     private Figure1Plots() {
     }
 
-    static void write(Path out, ExpertChoiceTable choices, Embedding embedding) throws IOException {
+    public static void write(Path out, ExpertChoiceTable choices, Embedding embedding) throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
         Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
                 choices.labels().toArray(String[]::new), embedding.coords(), axis);

@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.core;
 
 /** A problem the user can fix (bad flag, missing file); printed as one line, no stack trace. */
 public final class UserError extends RuntimeException {

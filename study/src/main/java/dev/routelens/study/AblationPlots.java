@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationSweep;
@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** NLL delta per (MoE layer, expert) for each class, on one diverging scale; rows named by real layer index. */
-final class AblationPlots {
+public final class AblationPlots {
     private AblationPlots() {
     }
 
-    static void write(Path out, AblationSweep sweep) throws IOException {
+    public static void write(Path out, AblationSweep sweep) throws IOException {
         List<String> classes = new ArrayList<>(ClassStyle.order(sweep.classLabels()));
         List<double[][]> deltas = new ArrayList<>();
         for (String c : classes) {
