@@ -1,19 +1,16 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.OutputPaths;
 import dev.routelens.study.Tokenized;
-import dev.routelens.study.Progress;
 import dev.routelens.study.LoadedModel;
-import dev.routelens.study.AblationPlots;
 import dev.routelens.core.UserError;
-import dev.routelens.model.StreamControl;
 import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
-import dev.routelens.routing.AblationResult;
-import dev.routelens.routing.AblationStudy;
-import dev.routelens.routing.AblationSweep;
 import dev.routelens.core.OutputLock;
 import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
+import dev.routelens.study.AblationOutcome;
+import dev.routelens.study.AblationRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -116,39 +113,16 @@ public final class AblateCommand implements Callable<Integer> {
         Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
                 .begin(out, resume != null);
         try (LoadedModel loaded = modelOptions.load()) {
-            var config = loaded.model().config();
-            AblationStudy study = new AblationStudy(loaded.probe());
-            List<AblationResult> results;
-            if (target.sweep) {
-                AblationSweep sweep;
-                try (Progress bar = new Progress("ablate sweep", study.sweepRuns(tokens.docs(), m))) {
-                    if (loaded.streaming() != null) {
-                        loaded.streaming().attach(bar, false);
-                    }
-                    sweep = study.sweep(tokens.docs(), m, topR(m), !noResidualCache, bar,
-                            checkpoint.resolve("sweep-" + m.id() + ".state"));
-                }
-                results = sweep.results();
-                AblationPlots.write(out, sweep);
-            } else {
-                long units = 2 * StreamControl.tokenParts(config, tokens.docs().stream().mapToLong(d -> d.ids().length).sum());
-                try (Progress bar = loaded.streaming() == null ? null : new Progress("ablate", units)) {
-                    if (bar != null) {
-                        loaded.streaming().attach(bar, true);
-                    }
-                    results = List.of(study.run(tokens.docs(), single));
-                }
+            AblationOutcome outcome = target.sweep
+                    ? AblationRun.sweep(loaded, tokens, m, topR(m), !noResidualCache,
+                            checkpoint.resolve("sweep-" + m.id() + ".state"))
+                    : AblationRun.each(loaded, tokens, List.of(single));
+            outcome.save(out);
+            if (outcome.results().size() == 1) {
+                System.out.print(outcome.classLines());
             }
-            AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
-            AblationSweep.writeShiftCsv(out.resolve("routing_shift.csv"), results);
-            if (results.size() == 1) {
-                for (AblationResult.ClassNll c : results.get(0).classes()) {
-                    System.out.printf("  %-12s NLL %.4f -> %.4f (delta %+.4f, %d tokens)%n", c.label(), c.nllBase(),
-                            c.nllAblated(), c.delta(), c.tokens());
-                }
-            }
-            System.out.printf("ablate: %d ablation(s) x %d documents -> %s%n", results.size(), tokens.docs().size(),
-                    out.resolve("ablation.csv").toAbsolutePath());
+            System.out.printf("ablate: %d ablation(s) x %d documents -> %s%n", outcome.results().size(),
+                    tokens.docs().size(), out.resolve("ablation.csv").toAbsolutePath());
         }
     }
 

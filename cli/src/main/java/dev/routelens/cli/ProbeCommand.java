@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.OutputPaths;
 import dev.routelens.study.Progress;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.core.UserError;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.OutputPaths;
 import dev.routelens.study.Tokenized;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.study.Figure1Plots;

@@ -1,5 +1,6 @@
 package dev.routelens.cli;
 
+import dev.routelens.study.OutputPaths;
 import dev.routelens.core.UserError;
 import dev.routelens.core.OutputLock;
 import dev.routelens.train.TrainConfig;

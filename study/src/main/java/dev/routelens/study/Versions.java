@@ -1,15 +1,15 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import ai.djl.engine.Engine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Versions recorded in run.json. */
-final class Versions {
+public final class Versions {
     private Versions() {
     }
 
-    static Map<String, String> all() {
+    public static Map<String, String> all() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("routelens", "0.1.0");
         v.put("java", System.getProperty("java.version"));

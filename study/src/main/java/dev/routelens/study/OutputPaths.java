@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.core.UserError;
 import dev.routelens.core.OutputLock;
@@ -19,12 +19,12 @@ import java.nio.file.Path;
  * figure1 or stats run is filling; runs meant to go side by side take a folder each. The lock file,
  * {@value OutputLock#FILE_NAME}, stays in the folder after the run, holding the last holder's pid.
  */
-final class OutputPaths {
+public final class OutputPaths {
     private OutputPaths() {
     }
 
     /** The folder of a run given {@code --out DIR} or {@code --resume DIR} (exactly one), checked but not created. */
-    static Path runFolder(String command, Path out, Path resume) {
+    public static Path runFolder(String command, Path out, Path resume) {
         if ((out == null) == (resume == null)) {
             throw new UserError(command + " needs exactly one of --out DIR and --resume DIR");
         }
@@ -40,7 +40,7 @@ final class OutputPaths {
     }
 
     /** Refuses {@code dir} when it, or the nearest of its ancestors that exists, is not a folder. */
-    static void requireFolder(String option, Path dir) {
+    public static void requireFolder(String option, Path dir) {
         requireNonEmpty(option, dir);
         Path p = dir.toAbsolutePath().normalize();
         if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(p)) {
@@ -53,7 +53,7 @@ final class OutputPaths {
     }
 
     /** Refuses {@code file} when it is a folder, or its folder could not be one. */
-    static void requireFile(String option, Path file) {
+    public static void requireFile(String option, Path file) {
         requireNonEmpty(option, file);
         if (Files.isDirectory(file)) {
             throw new UserError(option + " " + file + " is a folder; name the file to write, such as "
@@ -82,13 +82,13 @@ final class OutputPaths {
     }
 
     /** Creates {@code dir} and holds it for this run (checked as {@link #requireFolder} first). */
-    static OutputLock holdFolder(String option, Path dir) throws IOException {
+    public static OutputLock holdFolder(String option, Path dir) throws IOException {
         requireFolder(option, dir);
         return OutputLock.acquire(dir);
     }
 
     /** Creates the folder of {@code file} and holds it for this run (checked as {@link #requireFile} first). */
-    static OutputLock holdFileFolder(String option, Path file) throws IOException {
+    public static OutputLock holdFileFolder(String option, Path file) throws IOException {
         requireFile(option, file);
         return OutputLock.acquire(folderOf(file));
     }
