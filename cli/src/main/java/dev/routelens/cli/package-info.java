@@ -1,6 +1,6 @@
 /**
- * The command line: a thin composition root over model, probe, routing, embed and viz.
- * {@code ./routelens figure1} reproduces SciDFM's Figure 1; {@code probe}, {@code stats},
- * {@code ablate}, {@code train}, {@code bench} and {@code jshell} cover the rest.
+ * The command line: options, progress and summaries over the study module, which does the work, so the CLI
+ * and the JShell facade write the same folders. {@code ./routelens figure1} reproduces SciDFM's Figure 1;
+ * {@code probe}, {@code stats}, {@code ablate}, {@code train}, {@code bench} and {@code jshell} cover the rest.
  */
 package dev.routelens.cli;

@@ -15,7 +15,8 @@ public final class ActivationCache {
     private final List<Map<String, CapturedTensor>> perDocument;
     private final ForwardResult result;
 
-    ActivationCache(List<Map<String, CapturedTensor>> perDocument, ForwardResult result) {
+    /** A cache of per-document captures (name -> tensor, in forward order) and the run's NLL. */
+    public ActivationCache(List<Map<String, CapturedTensor>> perDocument, ForwardResult result) {
         this.perDocument = perDocument;
         this.result = result;
     }
@@ -33,6 +34,14 @@ public final class ActivationCache {
                     + " (captured: " + names(doc) + ")");
         }
         return t;
+    }
+
+    /** The tensor captured at {@code name} in a one-document run; refused when the cache holds several. */
+    public CapturedTensor get(String name) {
+        if (perDocument.size() != 1) {
+            throw new IllegalStateException("the cache holds " + perDocument.size() + " documents: use get(doc, name)");
+        }
+        return get(0, name);
     }
 
     /** Whether {@code name} was captured for document {@code doc}. */

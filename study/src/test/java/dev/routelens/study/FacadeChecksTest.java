@@ -1,4 +1,4 @@
-package dev.routelens.cli;
+package dev.routelens.study;
 
 import dev.routelens.core.UserError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
