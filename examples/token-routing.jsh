@@ -8,8 +8,11 @@ float[][] gate = cache.get("layers." + layer + ".moe.gate").matrix();   // [toke
 int[][] topk = cache.get("layers." + layer + ".moe.topk").intMatrix();  // [tokens][k] chosen experts
 System.out.println(cache);
 for (int t = 0; t < tokens.size(); t++) {
-    System.out.printf("%-14s experts %s  max logit %.3f%n", tokens.get(t), Arrays.toString(topk[t]),
-            IntStream.range(0, gate[t].length).mapToDouble(e -> gate[t][e]).max().getAsDouble());
+    float max = Float.NEGATIVE_INFINITY;
+    for (float logit : gate[t]) {
+        max = Math.max(max, logit);
+    }
+    System.out.printf("%-14s experts %s  max logit %.3f%n", tokens.get(t), Arrays.toString(topk[t]), max);
 }
 m.close();
 /exit
