@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 
 /** {@code routelens evaluate}: held-out NLL of a trained checkpoint against its random init and a unigram model. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Score a checkpoint written by train on the held-out split of its training config.",
-            "Mean next-token NLL (nats per token) of the checkpoint, of the seeded random init it started from",
-            "(init_seed) and of an add-one unigram model fitted on the training documents, all on the same",
-            "targets, overall and per label; and the checkpoint's expert load on the held-out data."})
+        description = {"Score a trained checkpoint on the held-out split of its training config.",
+            "Mean next-token NLL (nats per token) of the checkpoint, of the seeded random",
+            "init it started from (init_seed) and of an add-one unigram model fitted on",
+            "the training documents, all on the same targets, overall and per label; and",
+            "the checkpoint's expert load on the held-out data. CPU, float32."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Checkpoint folder written by train (config.json, model.safetensors, tokenizer).")
     Path model;
