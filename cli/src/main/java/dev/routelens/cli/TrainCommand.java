@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-        Trainer.configureTorchThreads();
+        dev.routelens.model.TorchThreads.configureForTraining(); // one inter-op thread; ROUTELENS_THREADS or one per core
         dev.routelens.model.TorchThreads.apply(n);
         Trainer.Result r;
         try (OutputLock lock = OutputPaths.holdFolder("--out", out)) {

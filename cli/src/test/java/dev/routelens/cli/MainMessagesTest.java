@@ -50,7 +50,8 @@ class MainMessagesTest {
     void anEmptyPathIsRefusedForEveryPathOption() {
         for (String[] args : new String[][] {{"figure1", "--out="}, {"stats", "--out="}, {"figure1", "--samples="},
             {"probe", "--text", "x", "--out="}, {"probe", "--model=", "--text", "x", "--out", "p.json"},
-            {"train", "--config=", "--out", "t"}, {"bench", "--out="}}) {
+            {"train", "--config=", "--out", "t"}, {"evaluate", "--model=", "--config", "c"},
+            {"evaluate", "--model", "m", "--config", "c", "--out="}, {"bench", "--out="}}) {
             CliRun run = CliRun.of(args);
             assertEquals(2, run.exit(), String.join(" ", args) + ": " + run.err());
             assertTrue(run.err().contains("an empty path"), run.err());

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two runs on one output folder: while another process holds it, figure1, stats, ablate, train, probe and bench are
- * refused naming that process, before they write anything, and the first run's results stay as they were.
+ * Two runs on one output folder: while another process holds it, figure1, stats, ablate, train, evaluate, probe and
+ * bench are refused naming that process, before they write anything, and the first run's results stay as they were.
  */
 class OutputLockCliTest {
 
@@ -33,6 +33,8 @@ class OutputLockCliTest {
         Map<String, byte[]> results = snapshot(out);
         assertTrue(results.containsKey("expert_choice.csv") && results.containsKey("tsne.csv"), results.keySet().toString());
         Path trainConfig = Files.writeString(dir.resolve("train.json"), "{\"steps\": 1, \"warmup_steps\": 0, \"samples_dir\": \".\"}");
+        Path evalConfig = Files.writeString(dir.resolve("eval.json"), "{\"steps\": 1, \"warmup_steps\": 0, \"corpus_dir\": \".\"}");
+        String weightless = TinyModels.weightless(dir.resolve("weightless")).toString();
 
         Path log = dir.resolve("holder.log");
         Process holder = ChildCli.start(log, HoldFolder.class, List.of(out.toString()));
@@ -51,6 +53,8 @@ class OutputLockCliTest {
                             out.toString()),
                     List.of("ablate", "--random-init", tiny, "--samples", docs, "--sweep", "--resume", out.toString()),
                     List.of("train", "--config", trainConfig.toString(), "--out", out.toString()),
+                    List.of("evaluate", "--model", weightless, "--config", evalConfig.toString(), "--out",
+                            out.resolve("e.json").toString()),
                     List.of("probe", "--random-init", tiny, "--text", "hi", "--out", out.resolve("p.json").toString()),
                     List.of("bench", "--random-init", tiny, "--batch", "1", "--tokens", "4", "--out", out.resolve("b.json").toString()));
             for (List<String> args : seconds) {

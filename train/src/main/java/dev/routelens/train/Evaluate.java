@@ -33,7 +33,8 @@ import java.util.Map;
  * and every token after a window's first is predicted. Also the trained model's expert load on the
  * held-out data: per layer, the fraction of top-k slots each expert received.
  *
- * <p>Command line: {@code --model DIR --config TRAIN_CONFIG [--window N] [--out report.json]}.
+ * <p>Run from the command line as {@code routelens evaluate --model DIR --config TRAIN_CONFIG [--window N]
+ * [--out report.json]} (the cli module's {@code EvaluateCommand}).
  */
 public final class Evaluate {
 
@@ -102,50 +103,14 @@ public final class Evaluate {
             }
             return o;
         }
+
+        /** Writes {@link #toJson} to {@code file}, pretty-printed, replacing it atomically. */
+        public void write(Path file) throws IOException {
+            AtomicFiles.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
+        }
     }
 
     private Evaluate() {
-    }
-
-    public static void main(String[] args) {
-        dev.routelens.model.TorchThreads.configureForTraining();
-        Path model = null;
-        Path config = null;
-        Path out = null;
-        int window = -1;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                usage(a + " needs a value");
-            }
-            switch (a) {
-                case "--model" -> model = Path.of(args[++i]);
-                case "--config" -> config = Path.of(args[++i]);
-                case "--out" -> out = Path.of(args[++i]);
-                case "--window" -> window = Integer.parseInt(args[++i]);
-                default -> usage("unknown argument " + a);
-            }
-        }
-        if (model == null || config == null) {
-            usage("--model and --config are required");
-        }
-        try {
-            TrainConfig c = TrainConfig.read(config);
-            Report r = run(model, c, window > 0 ? window : c.seqLength());
-            System.out.println(summary(r));
-            if (out != null) {
-                AtomicFiles.writeString(out, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()) + "\n");
-            }
-        } catch (IOException | RuntimeException e) {
-            System.err.println("evaluate: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    private static void usage(String problem) {
-        System.err.println("evaluate: " + problem);
-        System.err.println("usage: evaluate --model DIR --config TRAIN_CONFIG [--window N] [--out report.json]");
-        System.exit(2);
     }
 
     /** One line per number, for logs and TRAINING.md. */

@@ -29,7 +29,8 @@ import java.util.Map;
  * the HF checkpoint (config.json, model.safetensors in BF16, tokenizer files), {@code train_state.*}
  * for {@code --resume}, {@code train_log.csv}, and the training curve {@code train_curve.png/.svg/.csv}.
  *
- * <p>Command line: {@code --config FILE --out DIR [--resume]}.
+ * <p>Run from the command line as {@code routelens train --config FILE --out DIR [--resume]} (the cli module's
+ * {@code TrainCommand}), which pins PyTorch's threads before calling {@link #run(TrainConfig, Path, boolean)}.
  */
 public final class Trainer {
     public static final String LOG_FILE = "train_log.csv";
@@ -48,55 +49,6 @@ public final class Trainer {
         this.config = config;
         this.out = out;
         this.console = console;
-    }
-
-    /** Entry point for the CLI: {@code --config FILE --out DIR [--resume]}. Exit status 2 on bad arguments. */
-    public static void main(String[] args) {
-        dev.routelens.model.TorchThreads.configureForTraining();
-        Path configFile = null;
-        Path out = null;
-        boolean resume = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                case "--out" -> out = Path.of(value(args, ++i, "--out"));
-                case "--resume" -> resume = true;
-                default -> usage("unknown argument " + args[i]);
-            }
-        }
-        if (configFile == null || out == null) {
-            usage("--config and --out are required");
-        }
-        try {
-            Result r = run(TrainConfig.read(configFile), out, resume);
-            System.out.printf(Locale.ROOT, "trained %d steps, %d tokens in %.0f s; final loss %.4f, aux %.4f; checkpoint %s%n",
-                    r.steps(), r.tokensSeen(), r.elapsedSeconds(), r.finalLoss(), r.finalAuxLoss(), r.checkpoint());
-        } catch (IOException | RuntimeException e) {
-            System.err.println("train: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            usage(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static void usage(String problem) {
-        System.err.println("train: " + problem);
-        System.err.println("usage: train --config FILE --out DIR [--resume]");
-        System.exit(2);
-    }
-
-    /**
-     * Pins PyTorch's thread pools (intra-op threads from env {@code ROUTELENS_THREADS}, default all cores;
-     * one inter-op thread) unless the DJL properties are already set. Call before the first DJL use;
-     * {@link #main} does. With other work on a 2-core machine, {@code ROUTELENS_THREADS=1} was fastest.
-     */
-    public static void configureTorchThreads() {
-        dev.routelens.model.TorchThreads.configureForTraining();
     }
 
     /** Runs (or resumes) training; prints one progress line per step to standard output. */
