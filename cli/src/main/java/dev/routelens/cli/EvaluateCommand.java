@@ -1,5 +1,7 @@
 package dev.routelens.cli;
 
+import dev.routelens.core.UserError;
+import dev.routelens.study.OutputPaths;
 import dev.routelens.core.OutputLock;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.TorchThreads;
