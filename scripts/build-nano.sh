@@ -10,8 +10,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/build-nano-tokenizer.sh
-mvn -B -q -DskipTests -pl model -am package
-mvn -B -q -pl model dependency:build-classpath -Dmdep.outputFile="$root/model/target/classpath.txt"
+# One reactor run: model's classpath then names core's jar from this build (core is never installed).
+mvn -B -q -DskipTests -pl model -am package dependency:build-classpath -Dmdep.outputFile="$root/model/target/classpath.txt"
 java -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.nano.NanoModel out/nano-random 4096 20240927
 cp model/nano/tokenizer.model model/nano/routelens_tokenizer.json out/nano-random/
 sha256sum out/nano-random/model.safetensors model/nano/tokenizer.model
