@@ -2,6 +2,7 @@ package dev.routelens.probe;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.routelens.model.DecoderLayer;
 import dev.routelens.model.ForwardHooks;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
@@ -251,10 +252,9 @@ public final class Probe {
         if (sites.stream().noneMatch(matcher)) {
             var c = model.config();
             String hint = "";
-            java.util.regex.Matcher layer = java.util.regex.Pattern.compile("layers\\.(\\d+)\\..*").matcher(key);
-            if (layer.matches() && Integer.parseInt(layer.group(1)) < c.numLayers()
-                    && !c.isMoeLayer(Integer.parseInt(layer.group(1)))) {
-                hint = "; layer " + layer.group(1) + " is a dense layer (mlp.in, mlp.out, no router), the MoE layers are "
+            int layer = DecoderLayer.layerOf(key);
+            if (layer >= 0 && layer < c.numLayers() && !c.isMoeLayer(layer)) {
+                hint = "; layer " + layer + " is a dense layer (mlp.in, mlp.out, no router), the MoE layers are "
                         + java.util.Arrays.toString(c.moeLayers());
             }
             throw new IllegalArgumentException("no hook site of this " + c.modelType() + " model matches '" + key + "'"

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.DecoderLayer;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
@@ -7,7 +8,8 @@ import dev.routelens.core.Digests;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.probe.NameFilter;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.Probe;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,7 +76,7 @@ public final class AblationStudy {
                     hooks.add(copy == 0 ? Map.of() : ablation.hooks(config.topK()));
                 }
             }
-            List<BatchCapture> out = probe.runBatches(set, HookPoints.topkFrom(0), hooks, true);
+            List<BatchCapture> out = probe.runBatches(set, SparseMoe.topkFrom(0), hooks, true);
             for (int k = 0; k < n; k++) {
                 acc.add(plan.get(from + k), out.get(k), out.get(n + k));
             }
@@ -142,7 +144,7 @@ public final class AblationStudy {
             }
             TokenBatch batch = batchOf(ids, members);
             Predicate<String> baseNames = residualCaching
-                    ? HookPoints.topkFrom(0).or(n -> n.endsWith(".resid.mid")) : HookPoints.topkFrom(0);
+                    ? SparseMoe.topkFrom(0).or(NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER)) : SparseMoe.topkFrom(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < perBatch; i++) {
@@ -157,9 +159,9 @@ public final class AblationStudy {
                 }
                 // Both paths capture top-k only where the accumulator compares it: layers l..L-1.
                 BatchCapture ablated = residualCaching
-                        ? probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
+                        ? probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
                                 residuals[a.layer()])
-                        : probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
+                        : probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
                 accs.get(i).add(members, base, ablated);
                 done[from + i] = true;
                 boolean layerGroupEnds = i + 1 == perBatch || ablations.get(i + 1).layer() != a.layer();

@@ -10,7 +10,7 @@ import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.BatchPlan;
 import dev.routelens.probe.CapturedTensor;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.TokenBatch;
@@ -146,14 +146,14 @@ public final class RoutingPass {
                 for (int m : members) {
                     batchDocs.add(itemIds.get(m));
                 }
-                BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of("layers.*.moe.gate"),
+                BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
                         Map.of(), false, 0, null);
                 double[][][] itemSums = new double[members.length][][];
                 for (int i = 0; i < members.length; i++) {
                     Item item = items.get(members[i]);
                     float[][][] gate = new float[layers][][];
                     for (int l = 0; l < layers; l++) {
-                        gate[l] = capture.perDocument().get(i).get(HookPoints.gate(moeLayers[l])).matrix();
+                        gate[l] = capture.perDocument().get(i).get(SparseMoe.gate(moeLayers[l])).matrix();
                     }
                     itemSums[i] = new double[layers][experts];
                     ExpertChoice.addLogitSums(itemSums[i], gate);

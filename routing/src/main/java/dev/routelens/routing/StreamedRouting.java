@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.SparseMoe;
 import dev.routelens.model.ForwardingStreamControl;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
@@ -61,7 +62,7 @@ final class StreamedRouting {
         for (int k = 0; k < batches.size(); k++) {
             int[] members = plan.batches().get(k);
             TokenBatch batch = batches.get(k);
-            hooks.add(Map.of("layers.*.moe.gate", (tensor, site) -> {
+            hooks.add(Map.of(SparseMoe.GATE_EVERY_LAYER, (tensor, site) -> {
                 float[] packed = tensor.toFloatArray(); // [N, E]
                 for (int i = 0; i < members.length; i++) {
                     float[][] rows = new float[batch.length(i)][experts]; // [t][E]

@@ -14,6 +14,7 @@ import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
 import dev.routelens.model.RandomWeights;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.model.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -268,7 +269,7 @@ public final class Evaluate {
         ForwardHooks hooks = slots == null ? ForwardHooks.NONE : new ForwardHooks() {
             @Override
             public boolean wants(String name) {
-                return name.endsWith(".moe.topk");
+                return SparseMoe.topkFrom(0).test(name);
             }
 
             @Override
