@@ -492,7 +492,7 @@ public final class BenchCommand implements Callable<Integer> {
                 batchDocs.add(docs.get(m));
             }
             TokenBatch batch = new TokenBatch(batchDocs);
-            BatchCapture base = probe.runBatch(batch, NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER), Map.of(), true, 0, null);
+            BatchCapture base = probe.runBatch(batch, NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER), Map.of(), true);
             for (int l : c.moeLayers()) {
                 Predicate<String> topk = SparseMoe.topkFrom(l);
                 ResumePoint at = ResumePoint.residMid(l); // where every ablation at layer l resumes
@@ -500,7 +500,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int e = 0; e < c.numExperts(); e++) {
                     Ablation a = new Ablation(l, e, AblationMode.REROUTE, 0);
                     Runnable resumed = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, at, residual);
-                    Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, 0, null);
+                    Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true);
                     if (pair++ % 2 == 0) {
                         cached += time(resumed);
                         naive += time(full);

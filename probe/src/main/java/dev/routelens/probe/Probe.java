@@ -146,24 +146,18 @@ public final class Probe {
         }
     }
 
-    /**
-     * Runs one batch as given (no re-bucketing), optionally from layer {@code fromLayer} on a packed
-     * residual captured at {@code layers.{fromLayer}.resid.pre} (pass null and 0 for a full pass).
-     */
-    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
-                                 int fromLayer, float[] residual) {
-        return runBatch(batch, filter, hooks, nll, ResumePoint.residPre(fromLayer), residual);
+    /** Runs one batch as given (no re-bucketing): a full forward pass. */
+    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll) {
+        return runBatches(List.of(batch), filter, List.of(hooks), nll).get(0);
     }
 
     /**
-     * Runs one batch as given (no re-bucketing), from {@code at} on a packed residual captured at
-     * {@code at.hookName()}, or a full pass when {@code residual} is null. Ablation sweeps use it to
-     * re-run only what an intervention reaches.
+     * Runs one batch as given (no re-bucketing), from {@code at} on a packed residual [N * H] captured at
+     * {@code at.hookName()}. Ablation sweeps use it to re-run only what an intervention reaches.
      */
     public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                  ResumePoint at, float[] residual) {
-        return runBatchesFrom(residual == null ? null : at, residual == null ? null : List.of(residual), List.of(batch),
-                filter, List.of(hooks), nll).get(0);
+        return runBatchesFrom(at, List.of(residual), List.of(batch), filter, List.of(hooks), nll).get(0);
     }
 
     /**

@@ -145,7 +145,7 @@ public final class AblationStudy {
             TokenBatch batch = batchOf(ids, members);
             Predicate<String> baseNames = residualCaching
                     ? SparseMoe.topkFrom(0).or(NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER)) : SparseMoe.topkFrom(0);
-            BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
+            BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < perBatch; i++) {
                 Ablation a = ablations.get(i);
@@ -161,7 +161,7 @@ public final class AblationStudy {
                 BatchCapture ablated = residualCaching
                         ? probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
                                 residuals[a.layer()])
-                        : probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
+                        : probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true);
                 accs.get(i).add(members, base, ablated);
                 done[from + i] = true;
                 boolean layerGroupEnds = i + 1 == perBatch || ablations.get(i + 1).layer() != a.layer();

@@ -33,9 +33,20 @@ import java.util.function.LongConsumer;
  * (dense layers have no router), the input of the paper's expert-choice vector. Documents longer than the context are cut into
  * chunks of at most {@code max_position_embeddings} tokens whose sums are added (never truncated).
  *
- * <p>With a checkpoint file, each finished batch's sums are appended (flushed and synced); a later
- * run with the same inputs skips those batches and ends with identical sums. Batches are planned over
- * the whole input, so a resumed run computes exactly the batches an uninterrupted one would.
+ * <p>With a checkpoint file, finished batches are kept; a later run with the same inputs skips them and ends
+ * with identical sums. Batches are planned over the whole input, so a resumed run computes exactly the
+ * batches an uninterrupted one would. What reaches the disk, and when:
+ * <ul>
+ *   <li>without metrics, the file's header (the run's fingerprint) is written with
+ *       {@link AtomicFiles} (forced to disk before and after its rename); each finished batch's sums are then
+ *       appended as one line and flushed to the operating system, not forced to disk: a killed JVM loses
+ *       nothing flushed, a power cut may lose the last lines. A line cut short is dropped on resume and its
+ *       batch runs again;
+ *   <li>with metrics, the whole state is snapshotted every {@value #SNAPSHOT_EVERY} batches and after the
+ *       last one to {@code checkpoint + ".state"} through {@link Snapshots}, that is {@link AtomicFiles}:
+ *       forced to disk, so the file holds the old snapshot or the new one;
+ *   <li>a layer-streamed model keeps its own per-layer state ({@link StreamedRouting}).
+ * </ul>
  */
 public final class RoutingPass {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,7 +158,7 @@ public final class RoutingPass {
                     batchDocs.add(itemIds.get(m));
                 }
                 BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
-                        Map.of(), false, 0, null);
+                        Map.of(), false);
                 double[][][] itemSums = new double[members.length][][];
                 for (int i = 0; i < members.length; i++) {
                     Item item = items.get(members[i]);
@@ -292,7 +303,7 @@ public final class RoutingPass {
         Files.createDirectories(file.toAbsolutePath().getParent());
         if (!keep) {
             ObjectNode header = JSON.createObjectNode().put("fingerprint", fingerprint);
-            dev.routelens.core.AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
+            AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
         } else {
             truncateIncompleteTail(file);
         }
