@@ -225,39 +225,22 @@ public final class SparseMoe implements FeedForward {
     private NDArray sparse(NDArray x, NDArray topIdx, NDArray weights, int layer, TokenBatch batch, ForwardHooks hooks) {
         long n = x.getShape().get(0);
         long h = x.getShape().get(1);
-        long[] ids = topIdx.toLongArray();                       // [N*k] on the host
-        int slots = ids.length;
-        int[] start = new int[numExperts + 1];
-        for (long e : ids) {
-            start[(int) e + 1]++;
-        }
-        for (int e = 0; e < numExperts; e++) {
-            start[e + 1] += start[e];
-        }
-        int[] fill = start.clone();
-        long[] sortedRows = new long[slots];                     // token row of each sorted slot
-        long[] inverse = new long[slots];                        // sorted position of each slot
-        for (int s = 0; s < slots; s++) {
-            int pos = fill[(int) ids[s]]++;
-            sortedRows[pos] = s / topK;
-            inverse[s] = pos;
-        }
+        ExpertBuckets buckets = ExpertBuckets.of(topIdx.toLongArray(), numExperts, topK); // ids [N*k] on the host
+        int[] start = buckets.start();                           // [E + 1]
         NDManager m = x.getManager();
-        NDArray rowIndex = m.create(sortedRows);                 // [N*k]
+        NDArray rowIndex = m.create(buckets.sortedRows());       // [N*k]
         NDArray gathered = x.get(new NDIndex("{}", rowIndex));   // [N*k, H]
         rowIndex.close();
         List<NDArray> parts = new ArrayList<>(numExperts);
         for (int e = 0; e < numExperts; e++) {
-            int count = start[e + 1] - start[e];
-            if (count == 0) {
+            if (buckets.count(e) == 0) {
                 continue;
             }
             NDArray slice = gathered.get(new NDIndex(start[e] + ":" + start[e + 1])); // [n_e, H]
             NDArray y = experts[e].forward(slice);                                               // [n_e, H]
             slice.close();
             if (hooks.wants(expertNames[e])) {
-                long[] rows = java.util.Arrays.copyOfRange(sortedRows, start[e], start[e + 1]);
-                y = ForwardHooks.visit(hooks, expertNames[e], layer, batch, rows, y);
+                y = ForwardHooks.visit(hooks, expertNames[e], layer, batch, buckets.rows(e), y);
             }
             parts.add(y);
         }
@@ -266,7 +249,7 @@ public final class SparseMoe implements FeedForward {
         if (parts.size() > 1) {
             parts.forEach(NDArray::close);
         }
-        NDArray inverseIndex = m.create(inverse);                // [N*k]
+        NDArray inverseIndex = m.create(buckets.inverse());      // [N*k]
         NDArray bySlot = sorted.get(new NDIndex("{}", inverseIndex)).reshape(n, topK, h); // [N, k, H]
         inverseIndex.close();
         sorted.close();
@@ -285,12 +268,13 @@ public final class SparseMoe implements FeedForward {
         NDArray full = m.zeros(new Shape(n, numExperts), weights.getDataType(), x.getDevice()); // [N, E]
         NDArray scattered = full.scatter(topIdx, weights, 1);   // [N, E]
         full.close();
-        long[] ids = hooks == ForwardHooks.NONE ? null : topIdx.toLongArray();
+        ExpertBuckets buckets = hooks == ForwardHooks.NONE ? null
+                : ExpertBuckets.of(topIdx.toLongArray(), numExperts, topK); // ids [N*k] on the host
         NDArray out = null;                                      // [N, H]
         for (int e = 0; e < numExperts; e++) {
             NDArray y = experts[e].forward(x);                           // [N, H]
-            if (ids != null && hooks.wants(expertNames[e])) {
-                y = visitRoutedRows(y, e, ids, layer, batch, hooks);
+            if (buckets != null && hooks.wants(expertNames[e])) {
+                y = visitRoutedRows(y, e, buckets, layer, batch, hooks);
             }
             NDArray we = scattered.get(new NDIndex(":, " + e + ":" + (e + 1))); // [N, 1]
             NDArray contribution = y.muli(we);                   // [N, H]
@@ -307,17 +291,12 @@ public final class SparseMoe implements FeedForward {
     }
 
     /** Shows a dense expert's routed rows to its hook and writes any replacement back. */
-    private NDArray visitRoutedRows(NDArray y, int e, long[] ids, int layer, TokenBatch batch, ForwardHooks hooks) {
-        List<Long> rows = new ArrayList<>();
-        for (int s = 0; s < ids.length; s++) {
-            if (ids[s] == e) {
-                rows.add((long) (s / topK));
-            }
-        }
-        if (rows.isEmpty()) {
+    private NDArray visitRoutedRows(NDArray y, int e, ExpertBuckets buckets, int layer, TokenBatch batch,
+                                    ForwardHooks hooks) {
+        if (buckets.count(e) == 0) {
             return y;
         }
-        long[] r = rows.stream().mapToLong(Long::longValue).toArray();
+        long[] r = buckets.rows(e);
         NDArray index = y.getManager().create(r);                // [n_e]
         NDArray routed = y.get(new NDIndex("{}", index));        // [n_e, H]
         NDArray replaced = ForwardHooks.visit(hooks, expertNames[e], layer, batch, r, routed);
