@@ -123,7 +123,7 @@ public final class Probe {
             List<TokenBatch> batches = new ArrayList<>();
             List<Dispatcher> dispatchers = new ArrayList<>();
             for (int[] members : plan.batches()) {
-                batches.add(batchOf(docs, members));
+                batches.add(TokenBatch.select(docs, members));
                 dispatchers.add(new Dispatcher(runHooks, filter));
             }
             ForwardResult[] results = model.forwardAll(batches, dispatchers, nll, streaming);
@@ -137,7 +137,7 @@ public final class Probe {
             return;
         }
         for (int[] members : plan.batches()) {
-            TokenBatch batch = batchOf(docs, members);
+            TokenBatch batch = TokenBatch.select(docs, members);
             Dispatcher dispatcher = new Dispatcher(runHooks, filter);
             ForwardResult result = model.forward(batch, dispatcher, nll);
             for (int b = 0; b < members.length; b++) {
@@ -203,15 +203,6 @@ public final class Probe {
             out.add(new BatchCapture(batch, perDoc, results[k]));
         }
         return out;
-    }
-
-    /** The documents {@code members} of {@code docs} as one batch. */
-    public static TokenBatch batchOf(List<int[]> docs, int[] members) {
-        List<int[]> batchDocs = new ArrayList<>(members.length);
-        for (int i : members) {
-            batchDocs.add(docs.get(i));
-        }
-        return new TokenBatch(batchDocs);
     }
 
     /** The length-bucketed batches this probe would run {@code docs} in. */

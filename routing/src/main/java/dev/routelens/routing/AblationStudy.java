@@ -1,6 +1,7 @@
 package dev.routelens.routing;
 
 import dev.routelens.model.DecoderLayer;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
@@ -41,16 +42,15 @@ public final class AblationStudy {
      * tokens; each chunk predicts its own next tokens, and chunks keep their document's label.
      */
     List<LabeledTokens> chunked(List<LabeledTokens> docs) {
-        int p = config.maxPositions();
         List<LabeledTokens> out = new ArrayList<>();
         for (LabeledTokens d : docs) {
-            if (d.ids().length <= p) {
+            List<int[]> pieces = ContextWindows.cut(d.ids(), config.maxPositions());
+            if (pieces.size() == 1) {
                 out.add(d);
                 continue;
             }
-            for (int from = 0, k = 0; from < d.ids().length; from += p, k++) {
-                out.add(new LabeledTokens(d.id() + "#" + k, d.label(), d.kind(),
-                        Arrays.copyOfRange(d.ids(), from, Math.min(d.ids().length, from + p))));
+            for (int k = 0; k < pieces.size(); k++) {
+                out.add(new LabeledTokens(d.id() + "#" + k, d.label(), d.kind(), pieces.get(k)));
             }
         }
         return out;
@@ -72,7 +72,7 @@ public final class AblationStudy {
             List<Map<String, Hook>> hooks = new ArrayList<>();
             for (int copy = 0; copy < 2; copy++) {
                 for (int k = from; k < from + n; k++) {
-                    set.add(batchOf(ids, plan.get(k)));
+                    set.add(TokenBatch.select(ids, plan.get(k)));
                     hooks.add(copy == 0 ? Map.of() : ablation.hooks(config.topK()));
                 }
             }
@@ -142,7 +142,7 @@ public final class AblationStudy {
                 progress.accept(runs);
                 continue;
             }
-            TokenBatch batch = batchOf(ids, members);
+            TokenBatch batch = TokenBatch.select(ids, members);
             Predicate<String> baseNames = residualCaching
                     ? SparseMoe.topkFrom(0).or(NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER)) : SparseMoe.topkFrom(0);
             BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true);
@@ -184,14 +184,6 @@ public final class AblationStudy {
     public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
         long perBatch = (long) config.moeLayers().length * perLayer(mode);
         return perBatch * probe.plan(chunked(docs).stream().map(LabeledTokens::ids).toList()).batches().size();
-    }
-
-    private static TokenBatch batchOf(List<int[]> ids, int[] members) {
-        List<int[]> docs = new ArrayList<>(members.length);
-        for (int m : members) {
-            docs.add(ids.get(m));
-        }
-        return new TokenBatch(docs);
     }
 
     /** What a sweep snapshots: every accumulator's maps, in ablation order. */

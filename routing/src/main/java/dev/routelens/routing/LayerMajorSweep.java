@@ -62,7 +62,7 @@ final class LayerMajorSweep {
         }
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         List<int[]> plan = probe.plan(ids).batches();
-        List<TokenBatch> batches = plan.stream().map(m -> Probe.batchOf(ids, m)).toList();
+        List<TokenBatch> batches = plan.stream().map(m -> TokenBatch.select(ids, m)).toList();
         long tokens = batches.stream().mapToLong(TokenBatch::tokenCount).sum();
         String fp = "layer-major " + fingerprint;
         boolean[] layerDone = new boolean[layers];

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.BatchCapture;
@@ -153,11 +154,7 @@ public final class RoutingPass {
                     continue;
                 }
                 int[] members = plan.batches().get(b);
-                List<int[]> batchDocs = new ArrayList<>();
-                for (int m : members) {
-                    batchDocs.add(itemIds.get(m));
-                }
-                BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
+                BatchCapture capture = probe.runBatch(TokenBatch.select(itemIds, members), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
                         Map.of(), false);
                 double[][][] itemSums = new double[members.length][][];
                 for (int i = 0; i < members.length; i++) {
@@ -205,15 +202,8 @@ public final class RoutingPass {
     }
 
     private List<Item> chunk(List<LabeledTokens> docs) {
-        int p = config.maxPositions();
-        List<Item> items = new ArrayList<>();
-        for (int d = 0; d < docs.size(); d++) {
-            int[] ids = docs.get(d).ids();
-            for (int from = 0; from < ids.length; from += p) {
-                items.add(new Item(d, java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + p))));
-            }
-        }
-        return items;
+        List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        return ContextWindows.cut(ids, config.maxPositions()).stream().map(p -> new Item(p.doc(), p.ids())).toList();
     }
 
     static void add(double[][] into, double[][] more) {

@@ -52,7 +52,7 @@ final class StreamedRouting {
         List<int[]> itemIds = items.stream().map(RoutingPass.Item::ids).toList();
         List<TokenBatch> batches = new ArrayList<>();
         for (int[] members : plan.batches()) {
-            batches.add(Probe.batchOf(itemIds, members));
+            batches.add(TokenBatch.select(itemIds, members));
         }
         StreamControl user = probe.streaming();
         List<int[]> groups = StreamGroups.split(batches, config, probe.model().precision(), user.memoryBudget());

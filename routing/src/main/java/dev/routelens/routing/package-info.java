@@ -15,7 +15,7 @@
  *       {@link dev.routelens.routing.AblationStudy} (expert knock-outs, {@link dev.routelens.routing.Ablation},
  *       {@link dev.routelens.routing.AblationSet}; streamed sweeps in {@link dev.routelens.routing.LayerMajorSweep}),
  *       both resumable from {@link dev.routelens.routing.Snapshots}. Documents longer than the context are cut
- *       into context-sized pieces;
+ *       with {@link dev.routelens.model.ContextWindows};
  *   <li>expert-choice vectors {@code E_T = concat(softmax(sum_t g_i))} (SciDFM, Figure 1) and two
  *       alternatives ({@link dev.routelens.routing.ExpertChoice}, {@link dev.routelens.routing.ExpertChoiceTable});
  *   <li>routing metrics per layer and class label, accumulated in a streaming pass
