@@ -410,6 +410,18 @@ public final class MoeTransformer implements AutoCloseable {
         }
     }
 
+    /**
+     * E.g. {@code MoeTransformer[mixtral, 3 layers (3 MoE), 8 experts, top-2, hidden 32, cpu(), F32, in memory]}.
+     */
+    @Override
+    public String toString() {
+        return "MoeTransformer[" + config.modelType() + ", " + config.numLayers() + " layers ("
+                + config.moeLayers().length + " MoE), " + config.numExperts() + " experts, top-" + config.topK()
+                + (config.arch().sharedExpertSize() > 0 ? ", a shared expert" : "") + ", hidden "
+                + config.hiddenSize() + ", " + device + ", " + precision + ", " + (isStreamed() ? "streamed" : "in memory")
+                + "]";
+    }
+
     @Override
     public void close() {
         manager.close();
