@@ -2,6 +2,7 @@ package dev.routelens.probe;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.DecoderLayer;
 import dev.routelens.model.ForwardHooks;
 import dev.routelens.model.ForwardResult;
@@ -83,7 +84,10 @@ public final class Probe {
         return scoped.size();
     }
 
-    /** Captures the tensors whose names pass {@code filter}, per document, with no padding. */
+    /**
+     * Captures the tensors whose names pass {@code filter}, per document, with no padding. Documents may be
+     * of any length: see {@link #forEachDocument} for those longer than the context.
+     */
     public ActivationCache runWithCache(List<int[]> docs, Predicate<String> filter) {
         return runWithCache(docs, filter, Map.of(), true);
     }
@@ -104,7 +108,7 @@ public final class Probe {
         return new ActivationCache(perDoc, new ForwardResult(sums, counts));
     }
 
-    /** Runs with hooks that may replace tensors; returns per-document NLL. */
+    /** Runs with hooks that may replace tensors; returns per-document NLL. Documents may be of any length. */
     public ForwardResult runWithHooks(List<int[]> docs, Map<String, Hook> hooks) {
         return runWithCache(docs, name -> false, hooks, true).result();
     }
@@ -112,9 +116,33 @@ public final class Probe {
     /**
      * The streaming form of both verbs: runs length-bucketed batches and hands each document's
      * captures to {@code sink} as soon as its batch is done, so memory stays flat over any corpus.
+     *
+     * <p>Documents of any length: one longer than the model's context ({@code max_position_embeddings}) is
+     * cut into pieces of at most the context ({@link ContextWindows}, as the routing studies cut them), each
+     * piece its own forward pass, so attention does not cross pieces and a piece's first token predicts
+     * nothing. The sink still gets one call per document, once all its pieces have run: each tensor's rows
+     * concatenated over the pieces in token order ({@code positions} of {@code moe.experts.{j}.out} are
+     * document-local), NLL sums and counts added. Hooks see one piece at a time; {@link HookSite#document}
+     * names the caller's document.
      */
     public void forEachDocument(List<int[]> docs, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                 DocumentSink sink) {
+        List<ContextWindows.Piece> pieces = ContextWindows.cut(docs, model.config().maxPositions());
+        if (pieces.size() == docs.size()) {
+            run(docs, null, filter, hooks, nll, sink);
+            return;
+        }
+        int[] owner = pieces.stream().mapToInt(ContextWindows.Piece::doc).toArray(); // [pieces]
+        run(pieces.stream().map(ContextWindows.Piece::ids).toList(), owner, filter, hooks, nll,
+                new PieceJoiner(pieces, docs.size(), model.hookNames(), sink));
+    }
+
+    /**
+     * Runs {@code docs} (each within the context) in length-bucketed batches; {@code owner} (nullable) is the
+     * caller's document of each, for hooks. {@code sink} gets indices into {@code docs}.
+     */
+    private void run(List<int[]> docs, int[] owner, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
+                     DocumentSink sink) {
         List<Registration> runHooks = registrations(hooks);
         BatchPlan plan = plan(docs);
         if (model.isStreamed()) {
@@ -124,7 +152,7 @@ public final class Probe {
             List<Dispatcher> dispatchers = new ArrayList<>();
             for (int[] members : plan.batches()) {
                 batches.add(TokenBatch.select(docs, members));
-                dispatchers.add(new Dispatcher(runHooks, filter));
+                dispatchers.add(new Dispatcher(runHooks, filter, documents(members, owner)));
             }
             ForwardResult[] results = model.forwardAll(batches, dispatchers, nll, streaming);
             for (int k = 0; k < batches.size(); k++) {
@@ -138,12 +166,24 @@ public final class Probe {
         }
         for (int[] members : plan.batches()) {
             TokenBatch batch = TokenBatch.select(docs, members);
-            Dispatcher dispatcher = new Dispatcher(runHooks, filter);
+            Dispatcher dispatcher = new Dispatcher(runHooks, filter, documents(members, owner));
             ForwardResult result = model.forward(batch, dispatcher, nll);
             for (int b = 0; b < members.length; b++) {
                 sink.accept(members[b], dispatcher.split(batch, b), result.nllSum()[b], result.nllCount()[b]);
             }
         }
+    }
+
+    /** The caller's document of each batch member: the member itself, or its owner. // [B] */
+    private static int[] documents(int[] members, int[] owner) {
+        if (owner == null) {
+            return members;
+        }
+        int[] out = new int[members.length];
+        for (int b = 0; b < members.length; b++) {
+            out[b] = owner[members[b]];
+        }
+        return out;
     }
 
     /** Runs one batch as given (no re-bucketing): a full forward pass. */
@@ -188,7 +228,7 @@ public final class Probe {
         }
         List<Dispatcher> dispatchers = new ArrayList<>();
         for (Map<String, Hook> h : hooks) {
-            dispatchers.add(new Dispatcher(registrations(h), filter));
+            dispatchers.add(new Dispatcher(registrations(h), filter, null));
         }
         ForwardResult[] results = at == null
                 ? model.forwardAll(batches, dispatchers, nll, control)
@@ -255,12 +295,14 @@ public final class Probe {
 
         private final List<Registration> runHooks;
         private final Predicate<String> filter;
+        private final int[] documents; // the caller's document of each batch position, or null
         private final Map<String, Boolean> wanted = new HashMap<>();
         private final Map<String, Packed> captured = new LinkedHashMap<>();
 
-        Dispatcher(List<Registration> runHooks, Predicate<String> filter) {
+        Dispatcher(List<Registration> runHooks, Predicate<String> filter, int[] documents) {
             this.runHooks = runHooks;
             this.filter = filter;
+            this.documents = documents;
         }
 
         @Override
@@ -271,7 +313,8 @@ public final class Probe {
         }
 
         @Override
-        public NDArray apply(HookSite site, NDArray tensor) {
+        public NDArray apply(HookSite packed, NDArray tensor) {
+            HookSite site = documents == null ? packed : packed.withDocuments(documents);
             NDArray current = tensor;
             for (List<Registration> list : List.of(scoped, runHooks)) {
                 for (Registration r : list) {
