@@ -1,10 +1,7 @@
 package dev.routelens.probe;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.routelens.model.ContextWindows;
 import dev.routelens.model.DecoderLayer;
-import dev.routelens.model.ForwardHooks;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
 import dev.routelens.model.MoeTransformer;
@@ -12,8 +9,6 @@ import dev.routelens.model.ResumePoint;
 import dev.routelens.model.StreamControl;
 import dev.routelens.model.TokenBatch;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,11 +23,8 @@ public final class Probe {
     public static final int DEFAULT_MAX_TOKENS = 4096;
     public static final int DEFAULT_MAX_DOCUMENTS = 32;
 
-    private record Registration(Predicate<String> matcher, Hook hook) {
-    }
-
     private final MoeTransformer model;
-    private final List<Registration> scoped = new CopyOnWriteArrayList<>();
+    private final List<Dispatcher.Registration> scoped = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> knownHookKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile List<String> siteNames; // the model's hook sites, made on first use
     private int maxTokens = DEFAULT_MAX_TOKENS;
@@ -74,7 +66,7 @@ public final class Probe {
      * They are global state of this probe while registered.
      */
     public HookScope hooks(Map<String, Hook> hooks) {
-        List<Registration> added = registrations(hooks);
+        List<Dispatcher.Registration> added = registrations(hooks);
         scoped.addAll(added);
         return new HookScope(() -> scoped.removeAll(added));
     }
@@ -143,7 +135,7 @@ public final class Probe {
      */
     private void run(List<int[]> docs, int[] owner, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                      DocumentSink sink) {
-        List<Registration> runHooks = registrations(hooks);
+        List<Dispatcher.Registration> runHooks = registrations(hooks);
         BatchPlan plan = plan(docs);
         if (model.isStreamed()) {
             // Layer-major: every batch passes layer i before any passes layer i+1, so each layer's
@@ -152,7 +144,7 @@ public final class Probe {
             List<Dispatcher> dispatchers = new ArrayList<>();
             for (int[] members : plan.batches()) {
                 batches.add(TokenBatch.select(docs, members));
-                dispatchers.add(new Dispatcher(runHooks, filter, documents(members, owner)));
+                dispatchers.add(new Dispatcher(scoped, runHooks, filter, documents(members, owner)));
             }
             ForwardResult[] results = model.forwardAll(batches, dispatchers, nll, streaming);
             for (int k = 0; k < batches.size(); k++) {
@@ -166,7 +158,7 @@ public final class Probe {
         }
         for (int[] members : plan.batches()) {
             TokenBatch batch = TokenBatch.select(docs, members);
-            Dispatcher dispatcher = new Dispatcher(runHooks, filter, documents(members, owner));
+            Dispatcher dispatcher = new Dispatcher(scoped, runHooks, filter, documents(members, owner));
             ForwardResult result = model.forward(batch, dispatcher, nll);
             for (int b = 0; b < members.length; b++) {
                 sink.accept(members[b], dispatcher.split(batch, b), result.nllSum()[b], result.nllCount()[b]);
@@ -228,7 +220,7 @@ public final class Probe {
         }
         List<Dispatcher> dispatchers = new ArrayList<>();
         for (Map<String, Hook> h : hooks) {
-            dispatchers.add(new Dispatcher(registrations(h), filter, null));
+            dispatchers.add(new Dispatcher(scoped, registrations(h), filter, null));
         }
         ForwardResult[] results = at == null
                 ? model.forwardAll(batches, dispatchers, nll, control)
@@ -251,12 +243,12 @@ public final class Probe {
     }
 
     /** Hooks as registrations; a name or glob that matches no site of this model is refused, by name. */
-    private List<Registration> registrations(Map<String, Hook> hooks) {
-        List<Registration> out = new ArrayList<>();
+    private List<Dispatcher.Registration> registrations(Map<String, Hook> hooks) {
+        List<Dispatcher.Registration> out = new ArrayList<>();
         for (Map.Entry<String, Hook> e : hooks.entrySet()) {
             Predicate<String> matcher = NameFilter.of(e.getKey());
             checkHookKey(e.getKey(), matcher);
-            out.add(new Registration(matcher, e.getValue()));
+            out.add(new Dispatcher.Registration(matcher, e.getValue()));
         }
         return out;
     }
@@ -286,111 +278,5 @@ public final class Probe {
                     + hint);
         }
         knownHookKeys.add(key);
-    }
-
-    /** The ForwardHooks the model sees during one batch. */
-    private final class Dispatcher implements ForwardHooks {
-        private record Packed(long[] shape, float[] floats, long[] longs, long[] rows) {
-        }
-
-        private final List<Registration> runHooks;
-        private final Predicate<String> filter;
-        private final int[] documents; // the caller's document of each batch position, or null
-        private final Map<String, Boolean> wanted = new HashMap<>();
-        private final Map<String, Packed> captured = new LinkedHashMap<>();
-
-        Dispatcher(List<Registration> runHooks, Predicate<String> filter, int[] documents) {
-            this.runHooks = runHooks;
-            this.filter = filter;
-            this.documents = documents;
-        }
-
-        @Override
-        public boolean wants(String name) {
-            return wanted.computeIfAbsent(name, n -> filter.test(n)
-                    || scoped.stream().anyMatch(r -> r.matcher.test(n))
-                    || runHooks.stream().anyMatch(r -> r.matcher.test(n)));
-        }
-
-        @Override
-        public NDArray apply(HookSite packed, NDArray tensor) {
-            HookSite site = documents == null ? packed : packed.withDocuments(documents);
-            NDArray current = tensor;
-            for (List<Registration> list : List.of(scoped, runHooks)) {
-                for (Registration r : list) {
-                    if (r.matcher.test(site.name())) {
-                        NDArray replaced = r.hook.apply(current, site);
-                        if (replaced != null) {
-                            current = replaced;
-                        }
-                    }
-                }
-            }
-            if (filter.test(site.name())) {
-                long[] shape = current.getShape().getShape();
-                boolean integral = current.getDataType().isInteger();
-                float[] f = null;
-                long[] l = null;
-                if (integral) {
-                    l = current.getDataType() == DataType.INT64 ? current.toLongArray()
-                            : current.toType(DataType.INT64, false).toLongArray();
-                } else {
-                    f = current.getDataType() == DataType.FLOAT32 ? current.toFloatArray()
-                            : current.toType(DataType.FLOAT32, false).toFloatArray();
-                }
-                captured.put(site.name(), new Packed(shape, f, l, site.rows()));
-            }
-            return current == tensor ? null : current;
-        }
-
-        /** Document b's rows of every captured tensor. */
-        Map<String, CapturedTensor> split(TokenBatch batch, int b) {
-            Map<String, CapturedTensor> out = ActivationCache.newDocumentMap();
-            int from = batch.offset(b);
-            int to = from + batch.length(b);
-            for (Map.Entry<String, Packed> e : captured.entrySet()) {
-                Packed p = e.getValue();
-                long width = 1;
-                for (int i = 1; i < p.shape.length; i++) {
-                    width *= p.shape[i];
-                }
-                int[] positions = null;
-                int rowFrom;
-                int rowTo;
-                if (p.rows == null) {
-                    rowFrom = from;
-                    rowTo = to;
-                } else {
-                    rowFrom = lowerBound(p.rows, from);
-                    rowTo = lowerBound(p.rows, to);
-                    positions = new int[rowTo - rowFrom];
-                    for (int r = rowFrom; r < rowTo; r++) {
-                        positions[r - rowFrom] = (int) (p.rows[r] - from);
-                    }
-                }
-                long[] shape = p.shape.clone();
-                shape[0] = rowTo - rowFrom;
-                int a = (int) (rowFrom * width);
-                int z = (int) (rowTo * width);
-                out.put(e.getKey(), new CapturedTensor(e.getKey(), shape,
-                        p.floats == null ? null : java.util.Arrays.copyOfRange(p.floats, a, z),
-                        p.longs == null ? null : java.util.Arrays.copyOfRange(p.longs, a, z), positions));
-            }
-            return out;
-        }
-
-        private static int lowerBound(long[] sorted, long key) {
-            int lo = 0;
-            int hi = sorted.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (sorted[mid] < key) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
     }
 }
