@@ -6,6 +6,7 @@ import dev.routelens.study.Progress;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.study.Json;
 import dev.routelens.core.UserError;
+import dev.routelens.model.DecoderLayer;
 import dev.routelens.core.InputKind;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +21,7 @@ import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.probe.BatchCapture;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
@@ -249,7 +250,7 @@ public final class BenchCommand implements Callable<Integer> {
                 // Interleaved repeats, so slow drift of a shared machine hits every variant alike.
                 double[][] t = interleaved(List.of(
                         () -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), false)),
-                        () -> time(() -> probe.runWithCache(ids, NameFilter.of("layers.*.moe.gate"), Map.of(), false)),
+                        () -> time(() -> probe.runWithCache(ids, NameFilter.of(SparseMoe.GATE_EVERY_LAYER), Map.of(), false)),
                         () -> time(() -> probe.runWithCache(ids, NameFilter.all(), Map.of(), true)),
                         () -> time(() -> probe.runWithCache(ids, n -> false, Map.of(), true))), repeats);
                 double plain = medianOf(t[0]);
@@ -497,15 +498,15 @@ public final class BenchCommand implements Callable<Integer> {
                 batchDocs.add(docs.get(m));
             }
             TokenBatch batch = new TokenBatch(batchDocs);
-            BatchCapture base = probe.runBatch(batch, n -> n.endsWith(".resid.mid"), Map.of(), true, 0, null);
+            BatchCapture base = probe.runBatch(batch, NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER), Map.of(), true);
             for (int l : c.moeLayers()) {
-                Predicate<String> topk = HookPoints.topkFrom(l);
+                Predicate<String> topk = SparseMoe.topkFrom(l);
                 ResumePoint at = ResumePoint.residMid(l); // where every ablation at layer l resumes
                 float[] residual = base.packed(at.hookName()); // [N*H], shared by the layer's ablations
                 for (int e = 0; e < c.numExperts(); e++) {
                     Ablation a = new Ablation(l, e, AblationMode.REROUTE, 0);
                     Runnable resumed = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, at, residual);
-                    Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true, 0, null);
+                    Runnable full = () -> probe.runBatch(batch, topk, a.hooks(c.topK()), true);
                     if (pair++ % 2 == 0) {
                         cached += time(resumed);
                         naive += time(full);

@@ -13,7 +13,7 @@ import dev.routelens.model.StreamControl;
 import dev.routelens.model.tokenizer.BosPolicy;
 import dev.routelens.probe.ActivationCache;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.routing.Ablation;
@@ -110,7 +110,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     loaded.streaming().attach(bar, true);
                 }
                 cache = probe.runWithCache(List.of(ids),
-                        NameFilter.of("layers.*.moe.gate", "layers.*.moe.topk", "layers.*.moe.topk_weights"), hooks, true);
+                        NameFilter.of(SparseMoe.GATE_EVERY_LAYER, SparseMoe.TOPK_EVERY_LAYER, SparseMoe.TOPK_WEIGHTS_EVERY_LAYER), hooks, true);
             }
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", loaded.description());
@@ -138,9 +138,9 @@ public final class ProbeCommand implements Callable<Integer> {
                     weights.add(null);
                     continue;
                 }
-                gates.add(cache.get(0, HookPoints.gate(l)).matrix());
-                topk.add(cache.get(0, HookPoints.topk(l)).intMatrix());
-                weights.add(cache.get(0, HookPoints.topkWeights(l)).matrix());
+                gates.add(cache.get(0, SparseMoe.gate(l)).matrix());
+                topk.add(cache.get(0, SparseMoe.topk(l)).intMatrix());
+                weights.add(cache.get(0, SparseMoe.topkWeights(l)).matrix());
             }
             json.put("gate_logits", gates);
             json.put("topk_experts", topk);

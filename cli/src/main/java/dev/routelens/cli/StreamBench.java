@@ -3,6 +3,7 @@ package dev.routelens.cli;
 import dev.routelens.study.Progress;
 import dev.routelens.study.StreamProgress;
 import dev.routelens.study.LoadedModel;
+import dev.routelens.model.SparseMoe;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -58,7 +59,7 @@ final class StreamBench {
         long start = System.nanoTime();
         try (Progress bar = new Progress("bench --stream", StreamControl.tokenParts(c, tokens))) {
             user.attach(bar, true);
-            new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of("layers.*.moe.gate"), Map.of(), true);
+            new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of(SparseMoe.GATE_EVERY_LAYER), Map.of(), true);
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double[] load = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())

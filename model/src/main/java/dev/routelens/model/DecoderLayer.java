@@ -6,11 +6,26 @@ import java.util.List;
 
 /**
  * One decoder layer: {@code h = x + attn(norm1(x))}, then {@code y = h + ffn(norm2(h))}, where the feed-forward
- * part is an MoE block ({@code moe}) or, in a family's dense layers, an MLP ({@code mlp}). All tensors are
- * packed [N, H]. Hook sites, in order: {@code resid.pre}, {@code attn.out}, {@code resid.mid},
- * {@code moe.in} (or {@code mlp.in}), the feed-forward part's own sites, {@code resid.post}.
+ * part is an MoE block ({@code moe}, {@link SparseMoe}) or, in a family's dense layers, an MLP ({@code mlp},
+ * {@link DenseMlp}). All tensors are packed [N, H]: N real tokens of the batch, H hidden, no padding.
+ *
+ * <p>Hook sites, in forward order, each named under {@code layers.{i}.} (the builders below own the names):
+ * <ul>
+ *   <li>{@link #residPre} {@code resid.pre} [N, H]: the residual stream entering layer i;
+ *   <li>{@link #attnOut} {@code attn.out} [N, H]: attention output after o_proj;
+ *   <li>{@link #residMid} {@code resid.mid} [N, H]: the residual after attention;
+ *   <li>{@link #moeIn} {@code moe.in} [N, H] (or, in a dense layer, {@link #mlpIn} {@code mlp.in}): the
+ *       post-attention RMSNorm output, the router's input;
+ *   <li>the feed-forward part's own sites ({@link SparseMoe}, {@link DenseMlp});
+ *   <li>{@link #residPost} {@code resid.post} [N, H]: the residual leaving layer i.
+ * </ul>
  */
 public final class DecoderLayer {
+    private static final String PREFIX = "layers.";
+
+    /** Every layer's {@code resid.mid} site, as a glob. */
+    public static final String RESID_MID_EVERY_LAYER = site("*", "resid.mid");
+
     private final int index;
     private final RmsNorm inputNorm;
     private final Attention attention;
@@ -28,26 +43,72 @@ public final class DecoderLayer {
         this.attention = attention;
         this.postAttentionNorm = postAttentionNorm;
         this.ffn = ffn;
-        String p = "layers." + index + ".";
-        this.residPre = p + "resid.pre";
-        this.attnOut = p + "attn.out";
-        this.residMid = p + "resid.mid";
-        this.ffnIn = p + ffn.name() + ".in";
-        this.residPost = p + "resid.post";
+        this.residPre = residPre(index);
+        this.attnOut = attnOut(index);
+        this.residMid = residMid(index);
+        this.ffnIn = ffn instanceof SparseMoe ? moeIn(index) : mlpIn(index);
+        this.residPost = residPost(index);
+    }
+
+    /** {@code layers.{layer}.{rest}}; {@code layer} may be {@code *} for a glob. */
+    static String site(Object layer, String rest) {
+        return PREFIX + layer + "." + rest;
+    }
+
+    /** The layer a site name lies in ({@code layers.{i}....}), or -1 for {@code embed}, {@code logits}, .... */
+    public static int layerOf(String name) {
+        int dot = name.indexOf('.', PREFIX.length());
+        if (!name.startsWith(PREFIX) || dot < 0) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(name.substring(PREFIX.length(), dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** {@code layers.{layer}.resid.pre}: the residual stream entering the layer. // [N, H] */
+    public static String residPre(int layer) {
+        return site(layer, "resid.pre");
+    }
+
+    /** {@code layers.{layer}.attn.out}: attention output after o_proj. // [N, H] */
+    public static String attnOut(int layer) {
+        return site(layer, "attn.out");
+    }
+
+    /** {@code layers.{layer}.resid.mid}: the residual after attention. // [N, H] */
+    public static String residMid(int layer) {
+        return site(layer, "resid.mid");
+    }
+
+    /** {@code layers.{layer}.moe.in}: an MoE layer's post-attention RMSNorm output, the router's input. // [N, H] */
+    public static String moeIn(int layer) {
+        return SparseMoe.site(layer, "in");
+    }
+
+    /** {@code layers.{layer}.mlp.in}: a dense layer's post-attention RMSNorm output (no router). // [N, H] */
+    public static String mlpIn(int layer) {
+        return DenseMlp.site(layer, "in");
+    }
+
+    /** {@code layers.{layer}.resid.post}: the residual leaving the layer. // [N, H] */
+    public static String residPost(int layer) {
+        return site(layer, "resid.post");
     }
 
     /** Every hook site of layer {@code index} of a {@code c} model, in forward order. */
     static List<String> hookNames(int index, MoeConfig c) {
-        String p = "layers." + index + ".";
-        List<String> names = new ArrayList<>(List.of(p + "resid.pre", p + "attn.out", p + "resid.mid"));
+        List<String> names = new ArrayList<>(List.of(residPre(index), attnOut(index), residMid(index)));
         if (c.isMoeLayer(index)) {
-            names.add(p + "moe.in");
+            names.add(moeIn(index));
             names.addAll(SparseMoe.hookNames(index, c));
         } else {
-            names.add(p + "mlp.in");
+            names.add(mlpIn(index));
             names.addAll(DenseMlp.hookNames(index));
         }
-        names.add(p + "resid.post");
+        names.add(residPost(index));
         return names;
     }
 

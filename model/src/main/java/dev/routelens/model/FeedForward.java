@@ -9,9 +9,6 @@ interface FeedForward {
     /** x [N, H] (the post-attention norm's output) -> [N, H]. */
     NDArray forward(NDArray x, int layer, TokenBatch batch, ForwardHooks hooks, ExpertDispatch dispatch);
 
-    /** The component's name under its layer: {@code moe} or {@code mlp}. */
-    String name();
-
     /** The hook sites it owns, in the order the forward pass visits them. */
     List<String> hookNames();
 }

@@ -221,7 +221,7 @@ final class LayerMajorPass {
                 try (NDManager step = gm.newSubManager()) {
                     NDArray ids = step.create(batch.packedIds());                              // [N_b]
                     NDArray x = table.get(step, new NDIndex("{}", ids));                      // [N_b, H]
-                    x = ForwardHooks.visit(hooks.get(members[k]), "embed", -1, batch, null, x);
+                    x = ForwardHooks.visit(hooks.get(members[k]), MoeTransformer.EMBED, -1, batch, null, x);
                     x.attach(gm);
                     xs[k] = x;
                 }

@@ -56,11 +56,11 @@ final class ModelParts {
         NDArray wqkv = owned(manager, dt, matrix(names.qProj(i), q, h), matrix(names.kProj(i), kv, h),
                 matrix(names.vProj(i), kv, h)).reshape(q + 2L * kv, h).transpose();           // [H, q + 2kv]
         NDArray bqkv = a.qkvBias()
-                ? owned(manager, dt, vector(names.attention(i, 'q', "bias"), q),
-                        vector(names.attention(i, 'k', "bias"), kv), vector(names.attention(i, 'v', "bias"), kv))
+                ? owned(manager, dt, vector(names.attentionBias(i, 'q'), q),
+                        vector(names.attentionBias(i, 'k'), kv), vector(names.attentionBias(i, 'v'), kv))
                 : null;                                                                         // [q + 2kv]
         NDArray wo = owned(manager, dt, matrix(names.oProj(i), h, q)).reshape(h, q).transpose(); // [q, H]
-        NDArray bo = a.outputBias() ? owned(manager, dt, vector(names.attention(i, 'o', "bias"), h)) : null; // [H]
+        NDArray bo = a.outputBias() ? owned(manager, dt, vector(names.attentionBias(i, 'o'), h)) : null; // [H]
         RmsNorm qNorm = null;
         RmsNorm kNorm = null;
         if (a.qkNorm() != QkNorm.NONE) {

@@ -19,11 +19,20 @@ import java.util.List;
  *
  * <p>Letters: B documents, T padded length, N packed real tokens, H hidden, V vocabulary, L layers.
  * The residual stream is packed [N, H]. Hook sites (see {@link ForwardHooks}, and {@link #hookNames()} for
- * a model's full list): {@code embed}, {@code layers.{i}.resid.pre|attn.out|resid.mid}, then in an MoE layer
- * {@code moe.in|moe.gate|moe.probs|moe.topk|moe.topk_weights|moe.experts.{j}.out|moe.shared|moe.out} and in
- * a dense layer {@code mlp.in|mlp.out}, then {@code resid.post}; {@code final.norm}, {@code logits}.
+ * a model's full list), each owned and named by the component that computes it: {@link #EMBED}; each
+ * layer's ({@link DecoderLayer}: {@code layers.{i}.resid.pre|attn.out|resid.mid}, then in an MoE layer
+ * {@code moe.in} and the {@link SparseMoe}'s {@code moe.gate|probs|topk|topk_weights|experts.{j}.out|shared|out},
+ * in a dense layer {@code mlp.in} and the {@link DenseMlp}'s {@code mlp.out}, then {@code resid.post});
+ * {@link #FINAL_NORM}, {@link #LOGITS}.
  */
 public final class MoeTransformer implements AutoCloseable {
+    /** The token embeddings. // [N, H] */
+    public static final String EMBED = "embed";
+    /** The final RMSNorm's output. // [N, H] */
+    public static final String FINAL_NORM = "final.norm";
+    /** The LM head's logits. // [N, V] */
+    public static final String LOGITS = "logits";
+
     private final MoeConfig config;
     private final Device device;
     private final Precision precision;
@@ -108,12 +117,12 @@ public final class MoeTransformer implements AutoCloseable {
      */
     public static List<String> hookNames(MoeConfig c) {
         List<String> names = new java.util.ArrayList<>();
-        names.add("embed");
+        names.add(EMBED);
         for (int i = 0; i < c.numLayers(); i++) {
             names.addAll(DecoderLayer.hookNames(i, c));
         }
-        names.add("final.norm");
-        names.add("logits");
+        names.add(FINAL_NORM);
+        names.add(LOGITS);
         return List.copyOf(names);
     }
 
@@ -165,17 +174,9 @@ public final class MoeTransformer implements AutoCloseable {
         try (NDManager fm = manager.newSubManager()) {
             NDArray ids = fm.create(batch.packedIds());                                  // [N]
             NDArray x = embed.get(fm, new NDIndex("{}", ids));                           // [N, H]
-            x = ForwardHooks.visit(hooks, "embed", -1, batch, null, x);
+            x = ForwardHooks.visit(hooks, EMBED, -1, batch, null, x);
             return run(fm, 0, x, batch, hooks, nll);
         }
-    }
-
-    /**
-     * Runs layers {@code from..L-1} on a residual stream captured at {@code layers.{from}.resid.pre}
-     * (host copy, packed [N, H]).
-     */
-    public ForwardResult forwardFrom(int from, float[] residual, TokenBatch batch, ForwardHooks hooks, boolean nll) {
-        return forwardFrom(ResumePoint.residPre(from), residual, batch, hooks, nll);
     }
 
     /**
@@ -275,7 +276,7 @@ public final class MoeTransformer implements AutoCloseable {
 
     /** Whether a run must build the final norm (and maybe the head) after the last layer. */
     static boolean needsHead(ForwardHooks hooks, boolean nll) {
-        return nll || hooks.wants("final.norm") || hooks.wants("logits");
+        return nll || hooks.wants(FINAL_NORM) || hooks.wants(LOGITS);
     }
 
     /** The final norm and LM head on the last residual x [N, H] (closed here): per-document NLL. */
@@ -285,15 +286,15 @@ public final class MoeTransformer implements AutoCloseable {
         if (!needsHead(hooks, nll)) {
             return new ForwardResult(sums, counts);
         }
-        NDArray normed = ForwardHooks.visit(hooks, "final.norm", -1, batch, null, norm.forward(x)); // [N, H]
+        NDArray normed = ForwardHooks.visit(hooks, FINAL_NORM, -1, batch, null, norm.forward(x)); // [N, H]
         x.close();
-        if (!nll && !hooks.wants("logits")) {
+        if (!nll && !hooks.wants(LOGITS)) {
             normed.close();
             return new ForwardResult(sums, counts);
         }
         int[] owner = new int[batch.tokenCount()];
         long[] next = nll ? nextTokens(batch, owner, counts) : null;
-        if (!hooks.wants("logits")) {
+        if (!hooks.wants(LOGITS)) {
             // No hook needs the whole [N, V]: run the head in row chunks whose logits stay cache-sized.
             int rows = headChunkRows();
             for (int row = 0; row < batch.tokenCount(); row += rows) {
@@ -306,7 +307,7 @@ public final class MoeTransformer implements AutoCloseable {
             normed.close();
             return new ForwardResult(sums, counts);
         }
-        NDArray logits = ForwardHooks.visit(hooks, "logits", -1, batch, null, normed.matMul(lmHead));    // [N, V]
+        NDArray logits = ForwardHooks.visit(hooks, LOGITS, -1, batch, null, normed.matMul(lmHead));    // [N, V]
         normed.close();
         if (nll) {
             addNll(logits, 0, next, owner, sums);
@@ -407,6 +408,18 @@ public final class MoeTransformer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * E.g. {@code MoeTransformer[mixtral, 3 layers (3 MoE), 8 experts, top-2, hidden 32, cpu(), F32, in memory]}.
+     */
+    @Override
+    public String toString() {
+        return "MoeTransformer[" + config.modelType() + ", " + config.numLayers() + " layers ("
+                + config.moeLayers().length + " MoE), " + config.numExperts() + " experts, top-" + config.topK()
+                + (config.arch().sharedExpertSize() > 0 ? ", a shared expert" : "") + ", hidden "
+                + config.hiddenSize() + ", " + device + ", " + precision + ", " + (isStreamed() ? "streamed" : "in memory")
+                + "]";
     }
 
     @Override

@@ -26,6 +26,6 @@ public record ResumePoint(int layer, boolean afterAttention) {
 
     /** The hook point whose captured tensor this resumes from. */
     public String hookName() {
-        return "layers." + layer + (afterAttention ? ".resid.mid" : ".resid.pre");
+        return afterAttention ? DecoderLayer.residMid(layer) : DecoderLayer.residPre(layer);
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A sparse MoE block: gate logits {@code h W_g^T} (raw, float32), softmax in float32, top-k, the k weights
@@ -16,13 +17,37 @@ import java.util.List;
  * weighted sum of the chosen experts' SwiGLU outputs; plus, in Qwen2-MoE, a shared expert on every token
  * scaled by sigmoid({@code shared_expert_gate}(x)).
  *
- * <p>Letters: N tokens, H hidden, F expert width, E experts, k chosen per token.
- * Hook sites, in order: {@code moe.gate} [N, E] raw logits, {@code moe.probs} [N, E], {@code moe.topk} [N, k]
- * int64, {@code moe.topk_weights} [N, k] the weights applied, {@code moe.experts.{j}.out} [n_j, H] before
- * weighting, {@code moe.shared} [N, H] the shared expert's scaled contribution (when there is one),
- * {@code moe.out} [N, H].
+ * <p>Letters: N tokens, H hidden, F expert width, E experts, k chosen per token, n_j the tokens routed to
+ * expert j. Hook sites, in forward order, each named under {@code layers.{i}.moe.} (the builders below own
+ * the names; the layer's {@code moe.in} is {@link DecoderLayer#moeIn}):
+ * <ul>
+ *   <li>{@link #gate} {@code moe.gate} [N, E] float32: the raw gate logits {@code h W_g^T}, pre-softmax;
+ *   <li>{@link #probs} {@code moe.probs} [N, E] float32: their softmax;
+ *   <li>{@link #topk} {@code moe.topk} [N, k] int64: the chosen experts, by descending probability;
+ *   <li>{@link #topkWeights} {@code moe.topk_weights} [N, k]: the weights applied to the chosen experts,
+ *       their probabilities renormalised to sum to 1 where the family does (always in Mixtral);
+ *   <li>{@link #expertOut} {@code moe.experts.{j}.out} [n_j, H]: expert j's output for the tokens routed to
+ *       it, before weighting; {@link HookSite#rows()} names each row's packed token. An expert that no
+ *       token of the batch chose is not visited;
+ *   <li>{@link #shared} {@code moe.shared} [N, H]: the shared expert's contribution
+ *       {@code sigmoid(gate(x)) * shared(x)} (Qwen2-MoE only);
+ *   <li>{@link #out} {@code moe.out} [N, H]: the weighted sum of the chosen experts, plus the shared
+ *       expert's contribution.
+ * </ul>
  */
 public final class SparseMoe implements FeedForward {
+    /** Every MoE layer's gate-logit site, as a glob. */
+    public static final String GATE_EVERY_LAYER = site("*", "gate");
+    /** Every MoE layer's top-k site, as a glob. */
+    public static final String TOPK_EVERY_LAYER = site("*", "topk");
+    /** Every MoE layer's top-k weight site, as a glob. */
+    public static final String TOPK_WEIGHTS_EVERY_LAYER = site("*", "topk_weights");
+    /** Every MoE layer's shared-expert site, as a glob. */
+    public static final String SHARED_EVERY_LAYER = site("*", "shared");
+    /** Every MoE layer's output site, as a glob. */
+    public static final String OUT_EVERY_LAYER = site("*", "out");
+
+
     private final NDArray gate;        // [H, E] float32
     private final SwiGlu[] experts;    // E routed experts
     private final SwiGlu shared;       // the shared expert, or null
@@ -31,6 +56,13 @@ public final class SparseMoe implements FeedForward {
     private final int topK;            // k
     private final boolean renormalise;
     private final List<String> names;  // gate, probs, topk, topk_weights, experts.{j}.out..., [shared], out
+    private final String gateName;
+    private final String probsName;
+    private final String topkName;
+    private final String topkWeightsName;
+    private final String[] expertNames; // [E]
+    private final String sharedName;
+    private final String outName;
 
     SparseMoe(NDArray gate, SwiGlu[] experts, SwiGlu shared, NDArray sharedGate, int layer, MoeConfig c) {
         this.gate = gate;
@@ -41,25 +73,82 @@ public final class SparseMoe implements FeedForward {
         this.topK = c.topK();
         this.renormalise = c.arch().normTopkProb();
         this.names = hookNames(layer, c);
+        this.gateName = gate(layer);
+        this.probsName = probs(layer);
+        this.topkName = topk(layer);
+        this.topkWeightsName = topkWeights(layer);
+        this.expertNames = new String[numExperts];
+        for (int j = 0; j < numExperts; j++) {
+            expertNames[j] = expertOut(layer, j);
+        }
+        this.sharedName = shared(layer);
+        this.outName = out(layer);
+    }
+
+    /** {@code layers.{layer}.moe.{rest}}; {@code layer} may be {@code *} for a glob. */
+    static String site(Object layer, String rest) {
+        return DecoderLayer.site(layer, "moe." + rest);
+    }
+
+    /** {@code layers.{layer}.moe.gate}: raw gate logits, pre-softmax, float32. // [N, E] */
+    public static String gate(int layer) {
+        return site(layer, "gate");
+    }
+
+    /** {@code layers.{layer}.moe.probs}: softmax of the gate logits, float32. // [N, E] */
+    public static String probs(int layer) {
+        return site(layer, "probs");
+    }
+
+    /** {@code layers.{layer}.moe.topk}: int64 ids of the chosen experts, by descending probability. // [N, k] */
+    public static String topk(int layer) {
+        return site(layer, "topk");
+    }
+
+    /** {@code layers.{layer}.moe.topk_weights}: the weights applied to the chosen experts. // [N, k] */
+    public static String topkWeights(int layer) {
+        return site(layer, "topk_weights");
+    }
+
+    /** {@code layers.{layer}.moe.experts.{expert}.out}: the expert's unweighted output on its tokens. // [n_j, H] */
+    public static String expertOut(int layer, int expert) {
+        return site(layer, "experts." + expert + ".out");
+    }
+
+    /** {@code layers.{layer}.moe.shared}: the shared expert's scaled contribution (Qwen2-MoE). // [N, H] */
+    public static String shared(int layer) {
+        return site(layer, "shared");
+    }
+
+    /** {@code layers.{layer}.moe.out}: the MoE block's output. // [N, H] */
+    public static String out(int layer) {
+        return site(layer, "out");
+    }
+
+    /** Every site of the MoE block at {@code layer}, as a glob ({@code layers.{layer}.moe.*}). */
+    public static String everySiteOf(int layer) {
+        return site(layer, "*");
+    }
+
+    /** Matches {@link #topk} of every layer at or after {@code fromLayer}, and nothing else. */
+    public static Predicate<String> topkFrom(int fromLayer) {
+        return name -> {
+            int layer = DecoderLayer.layerOf(name);
+            return layer >= fromLayer && name.equals(topk(layer));
+        };
     }
 
     /** The sites an MoE block at {@code layer} owns, in forward order. */
     static List<String> hookNames(int layer, MoeConfig c) {
-        String p = "layers." + layer + ".moe.";
-        List<String> names = new ArrayList<>(List.of(p + "gate", p + "probs", p + "topk", p + "topk_weights"));
+        List<String> names = new ArrayList<>(List.of(gate(layer), probs(layer), topk(layer), topkWeights(layer)));
         for (int j = 0; j < c.numExperts(); j++) {
-            names.add(p + "experts." + j + ".out");
+            names.add(expertOut(layer, j));
         }
         if (c.arch().sharedExpertSize() > 0) {
-            names.add(p + "shared");
+            names.add(shared(layer));
         }
-        names.add(p + "out");
+        names.add(out(layer));
         return List.copyOf(names);
-    }
-
-    @Override
-    public String name() {
-        return "moe";
     }
 
     @Override
@@ -76,15 +165,11 @@ public final class SparseMoe implements FeedForward {
         try (NDArray abs = logits.abs(); NDArray max = abs.max()) {
             float m = max.getFloat();
             if (!Float.isFinite(m)) {
-                throw new ArithmeticException(names.get(0) + ": the router's logits are not finite (" + m
+                throw new ArithmeticException(gateName + ": the router's logits are not finite (" + m
                         + "): the forward pass overflowed before this layer; check the config's values and the"
                         + " precision");
             }
         }
-    }
-
-    private String expertName(int j) {
-        return names.get(4 + j);
     }
 
     /** x [N, H] (the post-attention norm's output) -> MoE output [N, H]. */
@@ -96,13 +181,13 @@ public final class SparseMoe implements FeedForward {
             x32.close();
         }
         requireFinite(raw);
-        NDArray logits = ForwardHooks.visit(hooks, names.get(0), layer, batch, null, raw); // [N, E]
-        NDArray probs = ForwardHooks.visit(hooks, names.get(1), layer, batch, null, logits.softmax(-1)); // [N, E]
+        NDArray logits = ForwardHooks.visit(hooks, gateName, layer, batch, null, raw); // [N, E]
+        NDArray probs = ForwardHooks.visit(hooks, probsName, layer, batch, null, logits.softmax(-1)); // [N, E]
         logits.close();
         NDList top = probs.topK(topK, -1, true, true);
         probs.close();
         NDArray topProbs = top.get(0);                                    // [N, k]
-        NDArray topIdx = ForwardHooks.visit(hooks, names.get(2), layer, batch, null, top.get(1)); // [N, k] int64
+        NDArray topIdx = ForwardHooks.visit(hooks, topkName, layer, batch, null, top.get(1)); // [N, k] int64
         NDArray applied = topProbs;                                       // [N, k]
         if (renormalise) {
             NDArray sum = topProbs.sum(new int[] {-1}, true);             // [N, 1]
@@ -110,7 +195,7 @@ public final class SparseMoe implements FeedForward {
             sum.close();
             topProbs.close();
         }
-        NDArray weights = ForwardHooks.visit(hooks, names.get(3), layer, batch, null, applied); // [N, k]
+        NDArray weights = ForwardHooks.visit(hooks, topkWeightsName, layer, batch, null, applied); // [N, k]
         NDArray weightsTyped = weights.getDataType() == x.getDataType() ? weights : weights.toType(x.getDataType(), false);
         if (weightsTyped != weights) {
             weights.close();
@@ -124,13 +209,13 @@ public final class SparseMoe implements FeedForward {
             NDArray logit = x.matMul(sharedGate);                         // [N, 1]
             NDArray scale = Activation.sigmoid(logit);                    // [N, 1]
             logit.close();
-            NDArray contribution = ForwardHooks.visit(hooks, names.get(names.size() - 2), layer, batch, null,
+            NDArray contribution = ForwardHooks.visit(hooks, sharedName, layer, batch, null,
                     shared.forward(x).muli(scale));                       // [N, H]
             scale.close();
             out.addi(contribution);
             contribution.close();
         }
-        return ForwardHooks.visit(hooks, names.get(names.size() - 1), layer, batch, null, out);
+        return ForwardHooks.visit(hooks, outName, layer, batch, null, out);
     }
 
     /**
@@ -140,39 +225,22 @@ public final class SparseMoe implements FeedForward {
     private NDArray sparse(NDArray x, NDArray topIdx, NDArray weights, int layer, TokenBatch batch, ForwardHooks hooks) {
         long n = x.getShape().get(0);
         long h = x.getShape().get(1);
-        long[] ids = topIdx.toLongArray();                       // [N*k] on the host
-        int slots = ids.length;
-        int[] start = new int[numExperts + 1];
-        for (long e : ids) {
-            start[(int) e + 1]++;
-        }
-        for (int e = 0; e < numExperts; e++) {
-            start[e + 1] += start[e];
-        }
-        int[] fill = start.clone();
-        long[] sortedRows = new long[slots];                     // token row of each sorted slot
-        long[] inverse = new long[slots];                        // sorted position of each slot
-        for (int s = 0; s < slots; s++) {
-            int pos = fill[(int) ids[s]]++;
-            sortedRows[pos] = s / topK;
-            inverse[s] = pos;
-        }
+        ExpertBuckets buckets = ExpertBuckets.of(topIdx.toLongArray(), numExperts, topK); // ids [N*k] on the host
+        int[] start = buckets.start();                           // [E + 1]
         NDManager m = x.getManager();
-        NDArray rowIndex = m.create(sortedRows);                 // [N*k]
+        NDArray rowIndex = m.create(buckets.sortedRows());       // [N*k]
         NDArray gathered = x.get(new NDIndex("{}", rowIndex));   // [N*k, H]
         rowIndex.close();
         List<NDArray> parts = new ArrayList<>(numExperts);
         for (int e = 0; e < numExperts; e++) {
-            int count = start[e + 1] - start[e];
-            if (count == 0) {
+            if (buckets.count(e) == 0) {
                 continue;
             }
             NDArray slice = gathered.get(new NDIndex(start[e] + ":" + start[e + 1])); // [n_e, H]
             NDArray y = experts[e].forward(slice);                                               // [n_e, H]
             slice.close();
-            if (hooks.wants(expertName(e))) {
-                long[] rows = java.util.Arrays.copyOfRange(sortedRows, start[e], start[e + 1]);
-                y = ForwardHooks.visit(hooks, expertName(e), layer, batch, rows, y);
+            if (hooks.wants(expertNames[e])) {
+                y = ForwardHooks.visit(hooks, expertNames[e], layer, batch, buckets.rows(e), y);
             }
             parts.add(y);
         }
@@ -181,7 +249,7 @@ public final class SparseMoe implements FeedForward {
         if (parts.size() > 1) {
             parts.forEach(NDArray::close);
         }
-        NDArray inverseIndex = m.create(inverse);                // [N*k]
+        NDArray inverseIndex = m.create(buckets.inverse());      // [N*k]
         NDArray bySlot = sorted.get(new NDIndex("{}", inverseIndex)).reshape(n, topK, h); // [N, k, H]
         inverseIndex.close();
         sorted.close();
@@ -200,12 +268,13 @@ public final class SparseMoe implements FeedForward {
         NDArray full = m.zeros(new Shape(n, numExperts), weights.getDataType(), x.getDevice()); // [N, E]
         NDArray scattered = full.scatter(topIdx, weights, 1);   // [N, E]
         full.close();
-        long[] ids = hooks == ForwardHooks.NONE ? null : topIdx.toLongArray();
+        ExpertBuckets buckets = hooks == ForwardHooks.NONE ? null
+                : ExpertBuckets.of(topIdx.toLongArray(), numExperts, topK); // ids [N*k] on the host
         NDArray out = null;                                      // [N, H]
         for (int e = 0; e < numExperts; e++) {
             NDArray y = experts[e].forward(x);                           // [N, H]
-            if (ids != null && hooks.wants(expertName(e))) {
-                y = visitRoutedRows(y, e, ids, layer, batch, hooks);
+            if (buckets != null && hooks.wants(expertNames[e])) {
+                y = visitRoutedRows(y, e, buckets, layer, batch, hooks);
             }
             NDArray we = scattered.get(new NDIndex(":, " + e + ":" + (e + 1))); // [N, 1]
             NDArray contribution = y.muli(we);                   // [N, H]
@@ -222,20 +291,15 @@ public final class SparseMoe implements FeedForward {
     }
 
     /** Shows a dense expert's routed rows to its hook and writes any replacement back. */
-    private NDArray visitRoutedRows(NDArray y, int e, long[] ids, int layer, TokenBatch batch, ForwardHooks hooks) {
-        List<Long> rows = new ArrayList<>();
-        for (int s = 0; s < ids.length; s++) {
-            if (ids[s] == e) {
-                rows.add((long) (s / topK));
-            }
-        }
-        if (rows.isEmpty()) {
+    private NDArray visitRoutedRows(NDArray y, int e, ExpertBuckets buckets, int layer, TokenBatch batch,
+                                    ForwardHooks hooks) {
+        if (buckets.count(e) == 0) {
             return y;
         }
-        long[] r = rows.stream().mapToLong(Long::longValue).toArray();
+        long[] r = buckets.rows(e);
         NDArray index = y.getManager().create(r);                // [n_e]
         NDArray routed = y.get(new NDIndex("{}", index));        // [n_e, H]
-        NDArray replaced = ForwardHooks.visit(hooks, expertName(e), layer, batch, r, routed);
+        NDArray replaced = ForwardHooks.visit(hooks, expertNames[e], layer, batch, r, routed);
         if (replaced != routed) {
             y.set(new NDIndex("{}", index), replaced);
         }

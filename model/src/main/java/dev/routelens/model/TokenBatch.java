@@ -28,6 +28,15 @@ public record TokenBatch(List<int[]> docs) {
         return new TokenBatch(List.of(ids));
     }
 
+    /** The documents {@code members} of {@code docs} (indices into it), in that order, as one batch. */
+    public static TokenBatch select(List<int[]> docs, int[] members) {
+        List<int[]> chosen = new java.util.ArrayList<>(members.length);
+        for (int i : members) {
+            chosen.add(docs.get(i));
+        }
+        return new TokenBatch(chosen);
+    }
+
     /** B, the number of documents. */
     public int size() {
         return docs.size();

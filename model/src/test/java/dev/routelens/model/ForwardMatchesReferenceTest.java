@@ -55,8 +55,8 @@ class ForwardMatchesReferenceTest {
                 ReferenceMoe.Output ref = reference.run(docs.get(b));
                 int offset = batch.offset(b);
                 for (int l = 0; l < config.numLayers(); l++) {
-                    float[] gate = capture.floats.get("layers." + l + ".moe.gate");
-                    long[] topk = capture.longs.get("layers." + l + ".moe.topk");
+                    float[] gate = capture.floats.get(SparseMoe.gate(l));
+                    long[] topk = capture.longs.get(SparseMoe.topk(l));
                     for (int t = 0; t < docs.get(b).length; t++) {
                         double[] expected = ref.gateLogits()[l][t];
                         double scale = Arrays.stream(expected).map(Math::abs).max().orElse(1);
@@ -134,8 +134,8 @@ class ForwardMatchesReferenceTest {
                 ForwardResult one = model.forward(TokenBatch.of(docs.get(b)), alone, true);
                 assertEquals(one.meanNll(0), all.meanNll(b), 1e-5, label + ": NLL of doc " + b);
                 for (int l = 0; l < config.numLayers(); l++) {
-                    float[] a = alone.floats.get("layers." + l + ".moe.gate");
-                    float[] t = together.floats.get("layers." + l + ".moe.gate");
+                    float[] a = alone.floats.get(SparseMoe.gate(l));
+                    float[] t = together.floats.get(SparseMoe.gate(l));
                     int off = batch.offset(b) * config.numExperts();
                     for (int i = 0; i < a.length; i++) {
                         assertEquals(a[i], t[off + i], 1e-5, label + ": batched gate logit, doc " + b + " layer " + l);
@@ -172,7 +172,7 @@ class ForwardMatchesReferenceTest {
             GateCapture capture = new GateCapture();
             ForwardResult result = model.forward(TokenBatch.of(doc), capture, true);
             for (int l = 0; l < config.numLayers(); l++) {
-                float[] gate = capture.floats.get("layers." + l + ".moe.gate");
+                float[] gate = capture.floats.get(SparseMoe.gate(l));
                 for (int t = 0; t < doc.length; t++) {
                     double[] expected = ref.gateLogits()[l][t];
                     double scale = Arrays.stream(expected).map(Math::abs).max().orElse(1);

@@ -71,8 +71,8 @@ class FullWidthStreamTest {
         int topkSets = 0;
         double worst = 0;
         for (int l = 0; l < c.numLayers(); l++) {
-            float[] gate = capture.floats.get("layers." + l + ".moe.gate"); // [T, E]
-            long[] topk = capture.longs.get("layers." + l + ".moe.topk");  // [T, k]
+            float[] gate = capture.floats.get(SparseMoe.gate(l)); // [T, E]
+            long[] topk = capture.longs.get(SparseMoe.topk(l));  // [T, k]
             assertEquals(doc.length * e, gate.length, "gate logits of layer " + l);
             for (int t = 0; t < doc.length; t++) {
                 double[] want = ref.gateLogits()[l][t];

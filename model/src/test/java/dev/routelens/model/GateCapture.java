@@ -11,12 +11,13 @@ final class GateCapture implements ForwardHooks {
 
     @Override
     public boolean wants(String name) {
-        return name.endsWith(".moe.gate") || name.endsWith(".moe.topk") || name.endsWith(".moe.topk_weights");
+        int l = DecoderLayer.layerOf(name);
+        return name.equals(SparseMoe.gate(l)) || name.equals(SparseMoe.topk(l)) || name.equals(SparseMoe.topkWeights(l));
     }
 
     @Override
     public NDArray apply(HookSite site, NDArray tensor) {
-        if (site.name().endsWith(".moe.topk")) {
+        if (site.name().equals(SparseMoe.topk(site.layer()))) {
             longs.put(site.name(), tensor.toLongArray());
         } else {
             floats.put(site.name(), tensor.toFloatArray());

@@ -43,8 +43,8 @@ class GpuForwardTest {
         long agree = 0;
         long total = 0;
         for (int l = 0; l < cpu.config().numLayers(); l++) {
-            float[] g32 = a.floats.get("layers." + l + ".moe.gate");
-            float[] g16 = b.floats.get("layers." + l + ".moe.gate");
+            float[] g32 = a.floats.get(SparseMoe.gate(l));
+            float[] g16 = b.floats.get(SparseMoe.gate(l));
             double scale = 0;
             double[] s32 = new double[e];
             double[] s16 = new double[e];
@@ -61,8 +61,8 @@ class GpuForwardTest {
             for (int j = 0; j < e; j++) {
                 worstChoice = Math.max(worstChoice, Math.abs(p32[j] - p16[j]));
             }
-            long[] t32 = a.longs.get("layers." + l + ".moe.topk");
-            long[] t16 = b.longs.get("layers." + l + ".moe.topk");
+            long[] t32 = a.longs.get(SparseMoe.topk(l));
+            long[] t16 = b.longs.get(SparseMoe.topk(l));
             int k = cpu.config().topK();
             for (int t = 0; t < ids.length; t++) {
                 long[] x = java.util.Arrays.copyOfRange(t32, t * k, (t + 1) * k);

@@ -76,8 +76,8 @@ class PrecisionAndConfigsTest {
         int total = 0;
         double worst = 0;
         for (int l = 0; l < c.numLayers(); l++) {
-            float[] g32 = f32.floats.get("layers." + l + ".moe.gate");
-            float[] g16 = f16.floats.get("layers." + l + ".moe.gate");
+            float[] g32 = f32.floats.get(SparseMoe.gate(l));
+            float[] g16 = f16.floats.get(SparseMoe.gate(l));
             double scale = 0;
             for (float v : g32) {
                 scale = Math.max(scale, Math.abs(v));
@@ -85,8 +85,8 @@ class PrecisionAndConfigsTest {
             for (int i = 0; i < g32.length; i++) {
                 worst = Math.max(worst, Math.abs(g32[i] - g16[i]) / scale);
             }
-            long[] t32 = f32.longs.get("layers." + l + ".moe.topk");
-            long[] t16 = f16.longs.get("layers." + l + ".moe.topk");
+            long[] t32 = f32.longs.get(SparseMoe.topk(l));
+            long[] t16 = f16.longs.get(SparseMoe.topk(l));
             for (int t = 0; t < ids.length; t++) {
                 long[] x = {t32[2 * t], t32[2 * t + 1]};
                 long[] y = {t16[2 * t], t16[2 * t + 1]};

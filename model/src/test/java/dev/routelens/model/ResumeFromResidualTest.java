@@ -25,13 +25,15 @@ class ResumeFromResidualTest {
 
         @Override
         public boolean wants(String name) {
-            return name.contains(".resid.") || name.endsWith(".moe.topk") || name.endsWith(".attn.out");
+            int l = DecoderLayer.layerOf(name);
+            return List.of(DecoderLayer.residPre(l), DecoderLayer.residMid(l), DecoderLayer.residPost(l),
+                    SparseMoe.topk(l), DecoderLayer.attnOut(l)).contains(name);
         }
 
         @Override
         public NDArray apply(HookSite site, NDArray tensor) {
             visited.add(site.name());
-            if (site.name().endsWith(".moe.topk")) {
+            if (site.name().equals(SparseMoe.topk(site.layer()))) {
                 topk.put(site.name(), tensor.toLongArray());
             } else {
                 residuals.put(site.name(), tensor.toFloatArray());
@@ -57,14 +59,14 @@ class ResumeFromResidualTest {
                         assertEquals(expected.nllCount()[b], got.nllCount()[b]);
                     }
                     assertEquals(at.hookName(), resumed.visited.get(0), "the resume site is visited first");
-                    assertTrue(at.afterAttention() != resumed.visited.contains("layers." + l + ".attn.out"),
+                    assertTrue(at.afterAttention() != resumed.visited.contains(DecoderLayer.attnOut(l)),
                             at.hookName() + ": layer " + l + "'s attention runs only when resuming before it");
                     for (int k = l; k < CONFIG.numLayers(); k++) {
-                        String name = "layers." + k + ".moe.topk";
+                        String name = SparseMoe.topk(k);
                         assertArrayEquals(full.topk.get(name), resumed.topk.get(name), at.hookName() + ": " + name);
                     }
-                    assertArrayEquals(full.residuals.get("layers." + (CONFIG.numLayers() - 1) + ".resid.post"),
-                            resumed.residuals.get("layers." + (CONFIG.numLayers() - 1) + ".resid.post"), 1e-5f,
+                    assertArrayEquals(full.residuals.get(DecoderLayer.residPost(CONFIG.numLayers() - 1)),
+                            resumed.residuals.get(DecoderLayer.residPost(CONFIG.numLayers() - 1)), 1e-5f,
                             at.hookName() + ": final residual");
                 }
             }
@@ -78,10 +80,10 @@ class ResumeFromResidualTest {
             float[] residual = new float[3 * CONFIG.hiddenSize()];
             IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
                     () -> model.forwardFrom(ResumePoint.residMid(CONFIG.numLayers()), residual, batch, ForwardHooks.NONE, true));
-            assertTrue(past.getMessage().contains("layers.3.resid.mid"), past.getMessage());
+            assertTrue(past.getMessage().contains(DecoderLayer.residMid(3)), past.getMessage());
             IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
                     () -> model.forwardFrom(ResumePoint.residMid(1), new float[5], batch, ForwardHooks.NONE, true));
-            assertTrue(shape.getMessage().contains("layers.1.resid.mid") && shape.getMessage().contains("5 values"),
+            assertTrue(shape.getMessage().contains(DecoderLayer.residMid(1)) && shape.getMessage().contains("5 values"),
                     shape.getMessage());
             assertThrows(IllegalArgumentException.class, () -> ResumePoint.residPre(-1));
         }

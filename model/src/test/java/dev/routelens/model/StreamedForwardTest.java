@@ -53,15 +53,15 @@ class StreamedForwardTest {
                            ForwardResult[] gotNll, String label) {
         for (int b = 0; b < want.size(); b++) {
             for (int l = 0; l < c.numLayers(); l++) {
-                float[] g0 = want.get(b).floats.get("layers." + l + ".moe.gate");
-                float[] g1 = got.get(b).floats.get("layers." + l + ".moe.gate");
+                float[] g0 = want.get(b).floats.get(SparseMoe.gate(l));
+                float[] g1 = got.get(b).floats.get(SparseMoe.gate(l));
                 assertEquals(g0.length, g1.length);
                 for (int i = 0; i < g0.length; i++) {
                     assertEquals(g0[i], g1[i], 1e-6 * Math.max(1, Math.abs(g0[i])),
                             label + ": gate logit, batch " + b + " layer " + l + " index " + i);
                 }
-                assertArrayEquals(want.get(b).longs.get("layers." + l + ".moe.topk"),
-                        got.get(b).longs.get("layers." + l + ".moe.topk"), label + ": top-k, batch " + b + " layer " + l);
+                assertArrayEquals(want.get(b).longs.get(SparseMoe.topk(l)),
+                        got.get(b).longs.get(SparseMoe.topk(l)), label + ": top-k, batch " + b + " layer " + l);
             }
             for (int d = 0; d < wantNll[b].nllSum().length; d++) {
                 assertEquals(wantNll[b].meanNll(d), gotNll[b].meanNll(d), 1e-6, label + ": NLL, batch " + b + " doc " + d);
@@ -171,10 +171,10 @@ class StreamedForwardTest {
             }
             for (int b : groups.get(1)) {
                 for (int l = 1; l < GQA.numLayers(); l++) {
-                    assertArrayEquals(whole.get(b).floats.get("layers." + l + ".moe.gate"),
-                            resumed.get(b).floats.get("layers." + l + ".moe.gate"), "gate logits after resume");
+                    assertArrayEquals(whole.get(b).floats.get(SparseMoe.gate(l)),
+                            resumed.get(b).floats.get(SparseMoe.gate(l)), "gate logits after resume");
                 }
-                assertTrue(resumed.get(b).floats.get("layers.0.moe.gate") == null, "layer 0 is not run again");
+                assertTrue(resumed.get(b).floats.get(SparseMoe.gate(0)) == null, "layer 0 is not run again");
             }
             StreamState wrong = new StreamState(5, 1, last.residuals(), last.finished(), null);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -204,8 +204,8 @@ class StreamedForwardTest {
             ForwardResult[] gotNll = streamed.forwardAllFrom(at, residuals, batches, got, true, control);
             for (int b = 0; b < batches.size(); b++) {
                 for (int l = 1; l < GQA.numLayers(); l++) {
-                    assertArrayEquals(want.get(b).longs.get("layers." + l + ".moe.topk"),
-                            got.get(b).longs.get("layers." + l + ".moe.topk"));
+                    assertArrayEquals(want.get(b).longs.get(SparseMoe.topk(l)),
+                            got.get(b).longs.get(SparseMoe.topk(l)));
                 }
                 assertArrayEquals(wantNll[b].nllSum(), gotNll[b].nllSum(), 1e-9);
             }

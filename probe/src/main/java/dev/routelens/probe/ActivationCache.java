@@ -12,6 +12,7 @@ import java.util.Set;
  * rows, plus the forward pass's NLL.
  */
 public final class ActivationCache {
+    private static final int NAMES_SHOWN = 5;
     private final List<Map<String, CapturedTensor>> perDocument;
     private final ForwardResult result;
 
@@ -62,6 +63,20 @@ public final class ActivationCache {
     /** Per-document NLL of the run. */
     public ForwardResult result() {
         return result;
+    }
+
+    /**
+     * E.g. {@code ActivationCache[4 documents, 3 names: layers.0.moe.gate, layers.1.moe.gate, layers.2.moe.gate]};
+     * names over all documents in first-seen order, the first {@value #NAMES_SHOWN} of them.
+     */
+    @Override
+    public String toString() {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        perDocument.forEach(d -> names.addAll(d.keySet()));
+        String shown = String.join(", ", names.stream().limit(NAMES_SHOWN).toList());
+        return "ActivationCache[" + perDocument.size() + (perDocument.size() == 1 ? " document, " : " documents, ")
+                + names.size() + (names.size() == 1 ? " name" : " names") + (names.isEmpty() ? "" : ": " + shown)
+                + (names.size() > NAMES_SHOWN ? ", ..." : "") + "]";
     }
 
     static Map<String, CapturedTensor> newDocumentMap() {

@@ -63,6 +63,13 @@ public record CapturedTensor(String name, long[] shape, float[] floats, long[] l
         return m;
     }
 
+    /** E.g. {@code CapturedTensor[layers.1.moe.gate [12, 8] float32]}; positions are noted, data is not shown. */
+    @Override
+    public String toString() {
+        return "CapturedTensor[" + name + " " + Arrays.toString(shape) + " " + (floats != null ? "float32" : "int64")
+                + (positions != null ? ", with token positions" : "") + "]";
+    }
+
     private static float[] toFloats(long[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {

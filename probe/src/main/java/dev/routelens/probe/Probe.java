@@ -1,8 +1,7 @@
 package dev.routelens.probe;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import dev.routelens.model.ForwardHooks;
+import dev.routelens.model.ContextWindows;
+import dev.routelens.model.DecoderLayer;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
 import dev.routelens.model.MoeTransformer;
@@ -10,8 +9,6 @@ import dev.routelens.model.ResumePoint;
 import dev.routelens.model.StreamControl;
 import dev.routelens.model.TokenBatch;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,11 +23,8 @@ public final class Probe {
     public static final int DEFAULT_MAX_TOKENS = 4096;
     public static final int DEFAULT_MAX_DOCUMENTS = 32;
 
-    private record Registration(Predicate<String> matcher, Hook hook) {
-    }
-
     private final MoeTransformer model;
-    private final List<Registration> scoped = new CopyOnWriteArrayList<>();
+    private final List<Dispatcher.Registration> scoped = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> knownHookKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile List<String> siteNames; // the model's hook sites, made on first use
     private int maxTokens = DEFAULT_MAX_TOKENS;
@@ -72,7 +66,7 @@ public final class Probe {
      * They are global state of this probe while registered.
      */
     public HookScope hooks(Map<String, Hook> hooks) {
-        List<Registration> added = registrations(hooks);
+        List<Dispatcher.Registration> added = registrations(hooks);
         scoped.addAll(added);
         return new HookScope(() -> scoped.removeAll(added));
     }
@@ -82,7 +76,10 @@ public final class Probe {
         return scoped.size();
     }
 
-    /** Captures the tensors whose names pass {@code filter}, per document, with no padding. */
+    /**
+     * Captures the tensors whose names pass {@code filter}, per document, with no padding. Documents may be
+     * of any length: see {@link #forEachDocument} for those longer than the context.
+     */
     public ActivationCache runWithCache(List<int[]> docs, Predicate<String> filter) {
         return runWithCache(docs, filter, Map.of(), true);
     }
@@ -103,7 +100,7 @@ public final class Probe {
         return new ActivationCache(perDoc, new ForwardResult(sums, counts));
     }
 
-    /** Runs with hooks that may replace tensors; returns per-document NLL. */
+    /** Runs with hooks that may replace tensors; returns per-document NLL. Documents may be of any length. */
     public ForwardResult runWithHooks(List<int[]> docs, Map<String, Hook> hooks) {
         return runWithCache(docs, name -> false, hooks, true).result();
     }
@@ -111,10 +108,34 @@ public final class Probe {
     /**
      * The streaming form of both verbs: runs length-bucketed batches and hands each document's
      * captures to {@code sink} as soon as its batch is done, so memory stays flat over any corpus.
+     *
+     * <p>Documents of any length: one longer than the model's context ({@code max_position_embeddings}) is
+     * cut into pieces of at most the context ({@link ContextWindows}, as the routing studies cut them), each
+     * piece its own forward pass, so attention does not cross pieces and a piece's first token predicts
+     * nothing. The sink still gets one call per document, once all its pieces have run: each tensor's rows
+     * concatenated over the pieces in token order ({@code positions} of {@code moe.experts.{j}.out} are
+     * document-local), NLL sums and counts added. Hooks see one piece at a time; {@link HookSite#document}
+     * names the caller's document.
      */
     public void forEachDocument(List<int[]> docs, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                 DocumentSink sink) {
-        List<Registration> runHooks = registrations(hooks);
+        List<ContextWindows.Piece> pieces = ContextWindows.cut(docs, model.config().maxPositions());
+        if (pieces.size() == docs.size()) {
+            run(docs, null, filter, hooks, nll, sink);
+            return;
+        }
+        int[] owner = pieces.stream().mapToInt(ContextWindows.Piece::doc).toArray(); // [pieces]
+        run(pieces.stream().map(ContextWindows.Piece::ids).toList(), owner, filter, hooks, nll,
+                new PieceJoiner(pieces, docs.size(), model.hookNames(), sink));
+    }
+
+    /**
+     * Runs {@code docs} (each within the context) in length-bucketed batches; {@code owner} (nullable) is the
+     * caller's document of each, for hooks. {@code sink} gets indices into {@code docs}.
+     */
+    private void run(List<int[]> docs, int[] owner, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
+                     DocumentSink sink) {
+        List<Dispatcher.Registration> runHooks = registrations(hooks);
         BatchPlan plan = plan(docs);
         if (model.isStreamed()) {
             // Layer-major: every batch passes layer i before any passes layer i+1, so each layer's
@@ -122,8 +143,8 @@ public final class Probe {
             List<TokenBatch> batches = new ArrayList<>();
             List<Dispatcher> dispatchers = new ArrayList<>();
             for (int[] members : plan.batches()) {
-                batches.add(batchOf(docs, members));
-                dispatchers.add(new Dispatcher(runHooks, filter));
+                batches.add(TokenBatch.select(docs, members));
+                dispatchers.add(new Dispatcher(scoped, runHooks, filter, documents(members, owner)));
             }
             ForwardResult[] results = model.forwardAll(batches, dispatchers, nll, streaming);
             for (int k = 0; k < batches.size(); k++) {
@@ -136,8 +157,8 @@ public final class Probe {
             return;
         }
         for (int[] members : plan.batches()) {
-            TokenBatch batch = batchOf(docs, members);
-            Dispatcher dispatcher = new Dispatcher(runHooks, filter);
+            TokenBatch batch = TokenBatch.select(docs, members);
+            Dispatcher dispatcher = new Dispatcher(scoped, runHooks, filter, documents(members, owner));
             ForwardResult result = model.forward(batch, dispatcher, nll);
             for (int b = 0; b < members.length; b++) {
                 sink.accept(members[b], dispatcher.split(batch, b), result.nllSum()[b], result.nllCount()[b]);
@@ -145,24 +166,30 @@ public final class Probe {
         }
     }
 
-    /**
-     * Runs one batch as given (no re-bucketing), optionally from layer {@code fromLayer} on a packed
-     * residual captured at {@code layers.{fromLayer}.resid.pre} (pass null and 0 for a full pass).
-     */
-    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
-                                 int fromLayer, float[] residual) {
-        return runBatch(batch, filter, hooks, nll, ResumePoint.residPre(fromLayer), residual);
+    /** The caller's document of each batch member: the member itself, or its owner. // [B] */
+    private static int[] documents(int[] members, int[] owner) {
+        if (owner == null) {
+            return members;
+        }
+        int[] out = new int[members.length];
+        for (int b = 0; b < members.length; b++) {
+            out[b] = owner[members[b]];
+        }
+        return out;
+    }
+
+    /** Runs one batch as given (no re-bucketing): a full forward pass. */
+    public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll) {
+        return runBatches(List.of(batch), filter, List.of(hooks), nll).get(0);
     }
 
     /**
-     * Runs one batch as given (no re-bucketing), from {@code at} on a packed residual captured at
-     * {@code at.hookName()}, or a full pass when {@code residual} is null. Ablation sweeps use it to
-     * re-run only what an intervention reaches.
+     * Runs one batch as given (no re-bucketing), from {@code at} on a packed residual [N * H] captured at
+     * {@code at.hookName()}. Ablation sweeps use it to re-run only what an intervention reaches.
      */
     public BatchCapture runBatch(TokenBatch batch, Predicate<String> filter, Map<String, Hook> hooks, boolean nll,
                                  ResumePoint at, float[] residual) {
-        return runBatchesFrom(residual == null ? null : at, residual == null ? null : List.of(residual), List.of(batch),
-                filter, List.of(hooks), nll).get(0);
+        return runBatchesFrom(at, List.of(residual), List.of(batch), filter, List.of(hooks), nll).get(0);
     }
 
     /**
@@ -193,7 +220,7 @@ public final class Probe {
         }
         List<Dispatcher> dispatchers = new ArrayList<>();
         for (Map<String, Hook> h : hooks) {
-            dispatchers.add(new Dispatcher(registrations(h), filter));
+            dispatchers.add(new Dispatcher(scoped, registrations(h), filter, null));
         }
         ForwardResult[] results = at == null
                 ? model.forwardAll(batches, dispatchers, nll, control)
@@ -210,27 +237,18 @@ public final class Probe {
         return out;
     }
 
-    /** The documents {@code members} of {@code docs} as one batch. */
-    public static TokenBatch batchOf(List<int[]> docs, int[] members) {
-        List<int[]> batchDocs = new ArrayList<>(members.length);
-        for (int i : members) {
-            batchDocs.add(docs.get(i));
-        }
-        return new TokenBatch(batchDocs);
-    }
-
     /** The length-bucketed batches this probe would run {@code docs} in. */
     public BatchPlan plan(List<int[]> docs) {
         return BatchPlan.of(docs, maxTokens, maxDocuments);
     }
 
     /** Hooks as registrations; a name or glob that matches no site of this model is refused, by name. */
-    private List<Registration> registrations(Map<String, Hook> hooks) {
-        List<Registration> out = new ArrayList<>();
+    private List<Dispatcher.Registration> registrations(Map<String, Hook> hooks) {
+        List<Dispatcher.Registration> out = new ArrayList<>();
         for (Map.Entry<String, Hook> e : hooks.entrySet()) {
             Predicate<String> matcher = NameFilter.of(e.getKey());
             checkHookKey(e.getKey(), matcher);
-            out.add(new Registration(matcher, e.getValue()));
+            out.add(new Dispatcher.Registration(matcher, e.getValue()));
         }
         return out;
     }
@@ -251,118 +269,14 @@ public final class Probe {
         if (sites.stream().noneMatch(matcher)) {
             var c = model.config();
             String hint = "";
-            java.util.regex.Matcher layer = java.util.regex.Pattern.compile("layers\\.(\\d+)\\..*").matcher(key);
-            if (layer.matches() && Integer.parseInt(layer.group(1)) < c.numLayers()
-                    && !c.isMoeLayer(Integer.parseInt(layer.group(1)))) {
-                hint = "; layer " + layer.group(1) + " is a dense layer (mlp.in, mlp.out, no router), the MoE layers are "
+            int layer = DecoderLayer.layerOf(key);
+            if (layer >= 0 && layer < c.numLayers() && !c.isMoeLayer(layer)) {
+                hint = "; layer " + layer + " is a dense layer (mlp.in, mlp.out, no router), the MoE layers are "
                         + java.util.Arrays.toString(c.moeLayers());
             }
             throw new IllegalArgumentException("no hook site of this " + c.modelType() + " model matches '" + key + "'"
                     + hint);
         }
         knownHookKeys.add(key);
-    }
-
-    /** The ForwardHooks the model sees during one batch. */
-    private final class Dispatcher implements ForwardHooks {
-        private record Packed(long[] shape, float[] floats, long[] longs, long[] rows) {
-        }
-
-        private final List<Registration> runHooks;
-        private final Predicate<String> filter;
-        private final Map<String, Boolean> wanted = new HashMap<>();
-        private final Map<String, Packed> captured = new LinkedHashMap<>();
-
-        Dispatcher(List<Registration> runHooks, Predicate<String> filter) {
-            this.runHooks = runHooks;
-            this.filter = filter;
-        }
-
-        @Override
-        public boolean wants(String name) {
-            return wanted.computeIfAbsent(name, n -> filter.test(n)
-                    || scoped.stream().anyMatch(r -> r.matcher.test(n))
-                    || runHooks.stream().anyMatch(r -> r.matcher.test(n)));
-        }
-
-        @Override
-        public NDArray apply(HookSite site, NDArray tensor) {
-            NDArray current = tensor;
-            for (List<Registration> list : List.of(scoped, runHooks)) {
-                for (Registration r : list) {
-                    if (r.matcher.test(site.name())) {
-                        NDArray replaced = r.hook.apply(current, site);
-                        if (replaced != null) {
-                            current = replaced;
-                        }
-                    }
-                }
-            }
-            if (filter.test(site.name())) {
-                long[] shape = current.getShape().getShape();
-                boolean integral = current.getDataType().isInteger();
-                float[] f = null;
-                long[] l = null;
-                if (integral) {
-                    l = current.getDataType() == DataType.INT64 ? current.toLongArray()
-                            : current.toType(DataType.INT64, false).toLongArray();
-                } else {
-                    f = current.getDataType() == DataType.FLOAT32 ? current.toFloatArray()
-                            : current.toType(DataType.FLOAT32, false).toFloatArray();
-                }
-                captured.put(site.name(), new Packed(shape, f, l, site.rows()));
-            }
-            return current == tensor ? null : current;
-        }
-
-        /** Document b's rows of every captured tensor. */
-        Map<String, CapturedTensor> split(TokenBatch batch, int b) {
-            Map<String, CapturedTensor> out = ActivationCache.newDocumentMap();
-            int from = batch.offset(b);
-            int to = from + batch.length(b);
-            for (Map.Entry<String, Packed> e : captured.entrySet()) {
-                Packed p = e.getValue();
-                long width = 1;
-                for (int i = 1; i < p.shape.length; i++) {
-                    width *= p.shape[i];
-                }
-                int[] positions = null;
-                int rowFrom;
-                int rowTo;
-                if (p.rows == null) {
-                    rowFrom = from;
-                    rowTo = to;
-                } else {
-                    rowFrom = lowerBound(p.rows, from);
-                    rowTo = lowerBound(p.rows, to);
-                    positions = new int[rowTo - rowFrom];
-                    for (int r = rowFrom; r < rowTo; r++) {
-                        positions[r - rowFrom] = (int) (p.rows[r] - from);
-                    }
-                }
-                long[] shape = p.shape.clone();
-                shape[0] = rowTo - rowFrom;
-                int a = (int) (rowFrom * width);
-                int z = (int) (rowTo * width);
-                out.put(e.getKey(), new CapturedTensor(e.getKey(), shape,
-                        p.floats == null ? null : java.util.Arrays.copyOfRange(p.floats, a, z),
-                        p.longs == null ? null : java.util.Arrays.copyOfRange(p.longs, a, z), positions));
-            }
-            return out;
-        }
-
-        private static int lowerBound(long[] sorted, long key) {
-            int lo = 0;
-            int hi = sorted.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (sorted[mid] < key) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
-        }
     }
 }

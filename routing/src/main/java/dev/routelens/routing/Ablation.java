@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import java.util.Map;
 
 /**
@@ -132,10 +132,10 @@ public record Ablation(int layer, int expert, AblationMode mode, int r) {
     /** The hooks that apply this ablation; top-k is the model's k. */
     public Map<String, Hook> hooks(int topK) {
         return switch (mode) {
-            case ZERO -> Map.of(HookPoints.expertOut(layer, expert), (t, site) -> t.zerosLike());
-            case REROUTE -> Map.of(HookPoints.gate(layer), (t, site) -> reroute(t, topK));
-            case TOP_R -> Map.of(HookPoints.gate(layer), (t, site) -> maskTopR(t));
-            case ZERO_SHARED -> Map.of(allLayers() ? HookPoints.SHARED_EVERY_LAYER : HookPoints.shared(layer),
+            case ZERO -> Map.of(SparseMoe.expertOut(layer, expert), (t, site) -> t.zerosLike());
+            case REROUTE -> Map.of(SparseMoe.gate(layer), (t, site) -> reroute(t, topK));
+            case TOP_R -> Map.of(SparseMoe.gate(layer), (t, site) -> maskTopR(t));
+            case ZERO_SHARED -> Map.of(allLayers() ? SparseMoe.SHARED_EVERY_LAYER : SparseMoe.shared(layer),
                     (t, site) -> t.zerosLike());
         };
     }

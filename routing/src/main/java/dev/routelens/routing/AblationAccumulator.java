@@ -3,7 +3,7 @@ package dev.routelens.routing;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +50,8 @@ final class AblationAccumulator {
                 s[2] += base.result().nllCount()[b];
             }
             for (int l = firstSlot(); l < moeLayers.length; l++) {
-                CapturedTensor before = base.perDocument().get(b).get(HookPoints.topk(moeLayers[l]));
-                CapturedTensor after = ablated.perDocument().get(b).get(HookPoints.topk(moeLayers[l]));
+                CapturedTensor before = base.perDocument().get(b).get(SparseMoe.topk(moeLayers[l]));
+                CapturedTensor after = ablated.perDocument().get(b).get(SparseMoe.topk(moeLayers[l]));
                 int tokens = before.rows();
                 int changed = 0;
                 long[] x = before.longs();                     // [tokens*k]

@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -131,7 +131,7 @@ public final class AblationSet {
         }
         for (Map.Entry<Integer, TreeSet<Integer>> e : rerouted.entrySet()) {
             int[] experts = e.getValue().stream().mapToInt(Integer::intValue).toArray();
-            put(hooks, HookPoints.gate(e.getKey()), (t, site) -> reroute(t, experts, topK));
+            put(hooks, SparseMoe.gate(e.getKey()), (t, site) -> reroute(t, experts, topK));
         }
         return java.util.Collections.unmodifiableMap(hooks);
     }

@@ -1,5 +1,7 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.DecoderLayer;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
@@ -7,7 +9,8 @@ import dev.routelens.core.Digests;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.CapturedTensor;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.probe.NameFilter;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.Probe;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,16 +42,15 @@ public final class AblationStudy {
      * tokens; each chunk predicts its own next tokens, and chunks keep their document's label.
      */
     List<LabeledTokens> chunked(List<LabeledTokens> docs) {
-        int p = config.maxPositions();
         List<LabeledTokens> out = new ArrayList<>();
         for (LabeledTokens d : docs) {
-            if (d.ids().length <= p) {
+            List<int[]> pieces = ContextWindows.cut(d.ids(), config.maxPositions());
+            if (pieces.size() == 1) {
                 out.add(d);
                 continue;
             }
-            for (int from = 0, k = 0; from < d.ids().length; from += p, k++) {
-                out.add(new LabeledTokens(d.id() + "#" + k, d.label(), d.kind(),
-                        Arrays.copyOfRange(d.ids(), from, Math.min(d.ids().length, from + p))));
+            for (int k = 0; k < pieces.size(); k++) {
+                out.add(new LabeledTokens(d.id() + "#" + k, d.label(), d.kind(), pieces.get(k)));
             }
         }
         return out;
@@ -70,11 +72,11 @@ public final class AblationStudy {
             List<Map<String, Hook>> hooks = new ArrayList<>();
             for (int copy = 0; copy < 2; copy++) {
                 for (int k = from; k < from + n; k++) {
-                    set.add(batchOf(ids, plan.get(k)));
+                    set.add(TokenBatch.select(ids, plan.get(k)));
                     hooks.add(copy == 0 ? Map.of() : ablation.hooks(config.topK()));
                 }
             }
-            List<BatchCapture> out = probe.runBatches(set, HookPoints.topkFrom(0), hooks, true);
+            List<BatchCapture> out = probe.runBatches(set, SparseMoe.topkFrom(0), hooks, true);
             for (int k = 0; k < n; k++) {
                 acc.add(plan.get(from + k), out.get(k), out.get(n + k));
             }
@@ -140,10 +142,10 @@ public final class AblationStudy {
                 progress.accept(runs);
                 continue;
             }
-            TokenBatch batch = batchOf(ids, members);
+            TokenBatch batch = TokenBatch.select(ids, members);
             Predicate<String> baseNames = residualCaching
-                    ? HookPoints.topkFrom(0).or(n -> n.endsWith(".resid.mid")) : HookPoints.topkFrom(0);
-            BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true, 0, null);
+                    ? SparseMoe.topkFrom(0).or(NameFilter.of(DecoderLayer.RESID_MID_EVERY_LAYER)) : SparseMoe.topkFrom(0);
+            BatchCapture base = probe.runBatch(batch, baseNames, Map.of(), true);
             float[][] residuals = new float[config.numLayers()][]; // packed [N*H] per layer, made once per batch
             for (int i = 0; i < perBatch; i++) {
                 Ablation a = ablations.get(i);
@@ -157,9 +159,9 @@ public final class AblationStudy {
                 }
                 // Both paths capture top-k only where the accumulator compares it: layers l..L-1.
                 BatchCapture ablated = residualCaching
-                        ? probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
+                        ? probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
                                 residuals[a.layer()])
-                        : probe.runBatch(batch, HookPoints.topkFrom(a.layer()), a.hooks(config.topK()), true, 0, null);
+                        : probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true);
                 accs.get(i).add(members, base, ablated);
                 done[from + i] = true;
                 boolean layerGroupEnds = i + 1 == perBatch || ablations.get(i + 1).layer() != a.layer();
@@ -182,14 +184,6 @@ public final class AblationStudy {
     public long sweepRuns(List<LabeledTokens> docs, AblationMode mode) {
         long perBatch = (long) config.moeLayers().length * perLayer(mode);
         return perBatch * probe.plan(chunked(docs).stream().map(LabeledTokens::ids).toList()).batches().size();
-    }
-
-    private static TokenBatch batchOf(List<int[]> ids, int[] members) {
-        List<int[]> docs = new ArrayList<>(members.length);
-        for (int m : members) {
-            docs.add(ids.get(m));
-        }
-        return new TokenBatch(docs);
     }
 
     /** What a sweep snapshots: every accumulator's maps, in ablation order. */

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.DecoderLayer;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.ResumePoint;
 import dev.routelens.model.TokenBatch;
@@ -7,7 +8,7 @@ import dev.routelens.core.AtomicFiles;
 import dev.routelens.core.Folders;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.Probe;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -61,7 +62,7 @@ final class LayerMajorSweep {
         }
         List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
         List<int[]> plan = probe.plan(ids).batches();
-        List<TokenBatch> batches = plan.stream().map(m -> Probe.batchOf(ids, m)).toList();
+        List<TokenBatch> batches = plan.stream().map(m -> TokenBatch.select(ids, m)).toList();
         long tokens = batches.stream().mapToLong(TokenBatch::tokenCount).sum();
         String fp = "layer-major " + fingerprint;
         boolean[] layerDone = new boolean[layers];
@@ -118,7 +119,7 @@ final class LayerMajorSweep {
         List<Map<String, Hook>> hooks = new ArrayList<>();
         for (int k = 0; k < batches.size(); k++) {
             final int batch = k;
-            hooks.add(Map.of("layers.*.resid.mid", (tensor, site) -> {
+            hooks.add(Map.of(DecoderLayer.RESID_MID_EVERY_LAYER, (tensor, site) -> {
                 if (ablated[site.layer()] && !layerDone[site.layer()]) {
                     float[] values = tensor.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(); // [N*H]
                     try {
@@ -131,7 +132,7 @@ final class LayerMajorSweep {
             }));
         }
         try {
-            return probe.runBatches(batches, HookPoints.topkFrom(0), hooks, true);
+            return probe.runBatches(batches, SparseMoe.topkFrom(0), hooks, true);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -155,7 +156,7 @@ final class LayerMajorSweep {
                 hooks.add(ablations.get(i).hooks(config.topK()));
             }
         }
-        List<BatchCapture> out = probe.runBatchesFrom(ResumePoint.residMid(l), residuals, set, HookPoints.topkFrom(l),
+        List<BatchCapture> out = probe.runBatchesFrom(ResumePoint.residMid(l), residuals, set, SparseMoe.topkFrom(l),
                 hooks, true);
         int run = 0;
         for (int i : at) {

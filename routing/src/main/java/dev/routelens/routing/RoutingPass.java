@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.probe.BatchCapture;
 import dev.routelens.probe.BatchPlan;
 import dev.routelens.probe.CapturedTensor;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import dev.routelens.model.TokenBatch;
@@ -33,9 +34,20 @@ import java.util.function.LongConsumer;
  * (dense layers have no router), the input of the paper's expert-choice vector. Documents longer than the context are cut into
  * chunks of at most {@code max_position_embeddings} tokens whose sums are added (never truncated).
  *
- * <p>With a checkpoint file, each finished batch's sums are appended (flushed and synced); a later
- * run with the same inputs skips those batches and ends with identical sums. Batches are planned over
- * the whole input, so a resumed run computes exactly the batches an uninterrupted one would.
+ * <p>With a checkpoint file, finished batches are kept; a later run with the same inputs skips them and ends
+ * with identical sums. Batches are planned over the whole input, so a resumed run computes exactly the
+ * batches an uninterrupted one would. What reaches the disk, and when:
+ * <ul>
+ *   <li>without metrics, the file's header (the run's fingerprint) is written with
+ *       {@link AtomicFiles} (forced to disk before and after its rename); each finished batch's sums are then
+ *       appended as one line and flushed to the operating system, not forced to disk: a killed JVM loses
+ *       nothing flushed, a power cut may lose the last lines. A line cut short is dropped on resume and its
+ *       batch runs again;
+ *   <li>with metrics, the whole state is snapshotted every {@value #SNAPSHOT_EVERY} batches and after the
+ *       last one to {@code checkpoint + ".state"} through {@link Snapshots}, that is {@link AtomicFiles}:
+ *       forced to disk, so the file holds the old snapshot or the new one;
+ *   <li>a layer-streamed model keeps its own per-layer state ({@link StreamedRouting}).
+ * </ul>
  */
 public final class RoutingPass {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,18 +154,14 @@ public final class RoutingPass {
                     continue;
                 }
                 int[] members = plan.batches().get(b);
-                List<int[]> batchDocs = new ArrayList<>();
-                for (int m : members) {
-                    batchDocs.add(itemIds.get(m));
-                }
-                BatchCapture capture = probe.runBatch(new TokenBatch(batchDocs), NameFilter.of("layers.*.moe.gate"),
-                        Map.of(), false, 0, null);
+                BatchCapture capture = probe.runBatch(TokenBatch.select(itemIds, members), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
+                        Map.of(), false);
                 double[][][] itemSums = new double[members.length][][];
                 for (int i = 0; i < members.length; i++) {
                     Item item = items.get(members[i]);
                     float[][][] gate = new float[layers][][];
                     for (int l = 0; l < layers; l++) {
-                        gate[l] = capture.perDocument().get(i).get(HookPoints.gate(moeLayers[l])).matrix();
+                        gate[l] = capture.perDocument().get(i).get(SparseMoe.gate(moeLayers[l])).matrix();
                     }
                     itemSums[i] = new double[layers][experts];
                     ExpertChoice.addLogitSums(itemSums[i], gate);
@@ -194,15 +202,8 @@ public final class RoutingPass {
     }
 
     private List<Item> chunk(List<LabeledTokens> docs) {
-        int p = config.maxPositions();
-        List<Item> items = new ArrayList<>();
-        for (int d = 0; d < docs.size(); d++) {
-            int[] ids = docs.get(d).ids();
-            for (int from = 0; from < ids.length; from += p) {
-                items.add(new Item(d, java.util.Arrays.copyOfRange(ids, from, Math.min(ids.length, from + p))));
-            }
-        }
-        return items;
+        List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        return ContextWindows.cut(ids, config.maxPositions()).stream().map(p -> new Item(p.doc(), p.ids())).toList();
     }
 
     static void add(double[][] into, double[][] more) {
@@ -292,7 +293,7 @@ public final class RoutingPass {
         Files.createDirectories(file.toAbsolutePath().getParent());
         if (!keep) {
             ObjectNode header = JSON.createObjectNode().put("fingerprint", fingerprint);
-            dev.routelens.core.AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
+            AtomicFiles.write(file, w -> w.write(JSON.writeValueAsString(header) + "\n"));
         } else {
             truncateIncompleteTail(file);
         }

@@ -1,5 +1,6 @@
 package dev.routelens.routing;
 
+import dev.routelens.model.SparseMoe;
 import dev.routelens.model.ForwardingStreamControl;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
@@ -51,7 +52,7 @@ final class StreamedRouting {
         List<int[]> itemIds = items.stream().map(RoutingPass.Item::ids).toList();
         List<TokenBatch> batches = new ArrayList<>();
         for (int[] members : plan.batches()) {
-            batches.add(Probe.batchOf(itemIds, members));
+            batches.add(TokenBatch.select(itemIds, members));
         }
         StreamControl user = probe.streaming();
         List<int[]> groups = StreamGroups.split(batches, config, probe.model().precision(), user.memoryBudget());
@@ -61,7 +62,7 @@ final class StreamedRouting {
         for (int k = 0; k < batches.size(); k++) {
             int[] members = plan.batches().get(k);
             TokenBatch batch = batches.get(k);
-            hooks.add(Map.of("layers.*.moe.gate", (tensor, site) -> {
+            hooks.add(Map.of(SparseMoe.GATE_EVERY_LAYER, (tensor, site) -> {
                 float[] packed = tensor.toFloatArray(); // [N, E]
                 for (int i = 0; i < members.length; i++) {
                     float[][] rows = new float[batch.length(i)][experts]; // [t][E]

@@ -15,7 +15,7 @@ import dev.routelens.model.Precision;
 import dev.routelens.model.nano.NanoModel;
 import dev.routelens.probe.ActivationCache;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** Several knock-outs at one layer on SciDFM-nano (8 experts, top-2): they compose, in any order. */
 class AblationSetTest {
     static final int LAYER = 3;
-    static final Predicate<String> CAPTURED = NameFilter.of("layers.*.moe.gate", "layers.*.moe.topk", "logits");
+    static final Predicate<String> CAPTURED = NameFilter.of(SparseMoe.GATE_EVERY_LAYER, SparseMoe.TOPK_EVERY_LAYER, MoeTransformer.LOGITS);
     static MoeTransformer model;
     static MoeConfig config;
     static Probe probe;
@@ -81,7 +81,7 @@ class AblationSetTest {
     /** Whether any token's top-k at LAYER holds {@code expert}. */
     private static boolean chosen(ActivationCache cache, int expert) {
         for (int d = 0; d < docs.size(); d++) {
-            for (long e : cache.get(d, HookPoints.topk(LAYER)).longs()) {
+            for (long e : cache.get(d, SparseMoe.topk(LAYER)).longs()) {
                 if (e == expert) {
                     return true;
                 }
@@ -99,7 +99,7 @@ class AblationSetTest {
         int experts = config.numExperts();
         int[][] count = new int[experts][experts]; // [E, E] a in top-k, b next best
         for (int d = 0; d < docs.size(); d++) {
-            for (float[] row : base.get(d, HookPoints.gate(LAYER)).matrix()) { // [E]
+            for (float[] row : base.get(d, SparseMoe.gate(LAYER)).matrix()) { // [E]
                 Integer[] order = rankDescending(row);
                 for (int i = 0; i < k; i++) {
                     count[order[i]][order[k]]++;
@@ -165,8 +165,8 @@ class AblationSetTest {
         List<Ablation> members = Arrays.stream(set).mapToObj(AblationSetTest::reroute).toList();
         ActivationCache after = run(new AblationSet(members).hooks(config.topK()));
         for (int d = 0; d < docs.size(); d++) {
-            float[][] before = base.get(d, HookPoints.gate(LAYER)).matrix(); // [T, E]
-            float[][] masked = after.get(d, HookPoints.gate(LAYER)).matrix(); // [T, E]
+            float[][] before = base.get(d, SparseMoe.gate(LAYER)).matrix(); // [T, E]
+            float[][] masked = after.get(d, SparseMoe.gate(LAYER)).matrix(); // [T, E]
             for (int t = 0; t < before.length; t++) {
                 assertArrayEquals(maskedByRounds(before[t], set, config.topK()), masked[t], "doc " + d + " token " + t);
             }
@@ -208,7 +208,7 @@ class AblationSetTest {
         set.check(config);
         ActivationCache after = run(set.hooks(config.topK()));
         for (int d = 0; d < docs.size(); d++) {
-            long[] topk = after.get(d, HookPoints.topk(LAYER)).longs(); // [T*k]
+            long[] topk = after.get(d, SparseMoe.topk(LAYER)).longs(); // [T*k]
             for (int t = 0; t < topk.length; t += 2) {
                 assertEquals(List.of(0L, 7L), Arrays.stream(topk, t, t + 2).sorted().boxed().toList(), "token " + t / 2);
             }
@@ -217,7 +217,7 @@ class AblationSetTest {
 
     @Test
     void aSingleMemberSetEqualsTheAblationItself() {
-        int often = (int) base.get(0, HookPoints.topk(LAYER)).longs()[0];
+        int often = (int) base.get(0, SparseMoe.topk(LAYER)).longs()[0];
         for (Ablation a : List.of(reroute(often), new Ablation(LAYER, often, AblationMode.ZERO, 0),
                 new Ablation(LAYER, 0, AblationMode.TOP_R, 2))) {
             Map<String, Hook> fromSet = AblationSet.of(a).hooks(config.topK());
@@ -230,7 +230,7 @@ class AblationSetTest {
 
     @Test
     void zeroingTwoExpertsEqualsApplyingBothAndMoreThanEither() {
-        long[] firstDoc = base.get(0, HookPoints.topk(LAYER)).longs(); // [T*k]
+        long[] firstDoc = base.get(0, SparseMoe.topk(LAYER)).longs(); // [T*k]
         Ablation one = new Ablation(LAYER, (int) firstDoc[0], AblationMode.ZERO, 0);
         Ablation five = new Ablation(LAYER, (int) firstDoc[1], AblationMode.ZERO, 0); // the first token's other choice
         Map<String, Hook> both = new LinkedHashMap<>(one.hooks(config.topK()));

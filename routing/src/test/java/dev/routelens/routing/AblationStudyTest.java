@@ -14,7 +14,7 @@ import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
 import dev.routelens.model.RandomWeights;
 import dev.routelens.probe.ActivationCache;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import java.nio.file.Files;
@@ -61,11 +61,11 @@ class AblationStudyTest {
     @Test
     void ablatingAnUnusedExpertChangesNothingBitForBit() {
         Probe probe = new Probe(model);
-        ActivationCache base = probe.runWithCache(ids(), NameFilter.of("layers.*.moe.topk", "logits"));
+        ActivationCache base = probe.runWithCache(ids(), NameFilter.of(SparseMoe.TOPK_EVERY_LAYER, MoeTransformer.LOGITS));
         int layer = 1;
         boolean[] used = new boolean[CONFIG.numExperts()];
         for (int b = 0; b < docs.size(); b++) {
-            for (long e : base.get(b, HookPoints.topk(layer)).longs()) {
+            for (long e : base.get(b, SparseMoe.topk(layer)).longs()) {
                 used[(int) e] = true;
             }
         }
@@ -76,10 +76,10 @@ class AblationStudyTest {
         assertTrue(unused >= 0, "7 tokens x top-2 cannot use all 16 experts");
         for (AblationMode mode : List.of(AblationMode.REROUTE, AblationMode.ZERO)) {
             Ablation a = new Ablation(layer, unused, mode, 0);
-            ActivationCache after = probe.runWithCache(ids(), NameFilter.of("layers.*.moe.topk", "logits"),
+            ActivationCache after = probe.runWithCache(ids(), NameFilter.of(SparseMoe.TOPK_EVERY_LAYER, MoeTransformer.LOGITS),
                     a.hooks(CONFIG.topK()), true);
             for (int b = 0; b < docs.size(); b++) {
-                assertArrayEquals(base.get(b, "logits").floats(), after.get(b, "logits").floats(), mode + " logits");
+                assertArrayEquals(base.get(b, MoeTransformer.LOGITS).floats(), after.get(b, MoeTransformer.LOGITS).floats(), mode + " logits");
                 assertEquals(base.result().nllSum()[b], after.result().nllSum()[b], mode + " NLL");
             }
         }
@@ -93,7 +93,7 @@ class AblationStudyTest {
             allZero.putAll(new Ablation(2, e, AblationMode.ZERO, 0).hooks(CONFIG.topK()));
         }
         ForwardResult zeroed = probe.runWithHooks(ids(), allZero);
-        ForwardResult skipped = probe.runWithHooks(ids(), Map.of(HookPoints.moeOut(2), (t, s) -> t.zerosLike()));
+        ForwardResult skipped = probe.runWithHooks(ids(), Map.of(SparseMoe.out(2), (t, s) -> t.zerosLike()));
         assertArrayEquals(skipped.nllSum(), zeroed.nllSum());
         assertNotEquals(probe.runWithHooks(ids(), Map.of()).meanNll(), zeroed.meanNll());
     }
@@ -101,16 +101,16 @@ class AblationStudyTest {
     @Test
     void rerouteAndTopRRemoveTheChosenExperts() {
         Probe probe = new Probe(model);
-        ActivationCache base = probe.runWithCache(ids(), NameFilter.of("layers.1.moe.topk"));
-        int expert = (int) base.get(0, HookPoints.topk(1)).longs()[0];
-        ActivationCache rerouted = probe.runWithCache(ids(), NameFilter.of("layers.1.moe.topk"),
+        ActivationCache base = probe.runWithCache(ids(), NameFilter.of(SparseMoe.topk(1)));
+        int expert = (int) base.get(0, SparseMoe.topk(1)).longs()[0];
+        ActivationCache rerouted = probe.runWithCache(ids(), NameFilter.of(SparseMoe.topk(1)),
                 new Ablation(1, expert, AblationMode.REROUTE, 0).hooks(2), true);
-        ActivationCache topR = probe.runWithCache(ids(), NameFilter.of("layers.1.moe.topk"),
+        ActivationCache topR = probe.runWithCache(ids(), NameFilter.of(SparseMoe.topk(1)),
                 new Ablation(1, 0, AblationMode.TOP_R, 1).hooks(2), true);
         for (int b = 0; b < docs.size(); b++) {
-            long[] before = base.get(b, HookPoints.topk(1)).longs();
-            long[] after = rerouted.get(b, HookPoints.topk(1)).longs();
-            long[] afterTopR = topR.get(b, HookPoints.topk(1)).longs();
+            long[] before = base.get(b, SparseMoe.topk(1)).longs();
+            long[] after = rerouted.get(b, SparseMoe.topk(1)).longs();
+            long[] afterTopR = topR.get(b, SparseMoe.topk(1)).longs();
             for (int t = 0; t < before.length / 2; t++) {
                 assertFalse(after[2 * t] == expert || after[2 * t + 1] == expert, "rerouted expert still chosen");
                 long top1 = before[2 * t];

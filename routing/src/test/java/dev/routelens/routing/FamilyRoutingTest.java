@@ -17,7 +17,7 @@ import dev.routelens.model.RandomWeights;
 import dev.routelens.model.StreamControl;
 import dev.routelens.probe.ActivationCache;
 import dev.routelens.probe.Hook;
-import dev.routelens.probe.HookPoints;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import java.nio.file.Files;
@@ -201,7 +201,7 @@ class FamilyRoutingTest {
 
         // The probe itself refuses a hook on a site the model lacks, naming the dense layer.
         var hook = assertThrows(IllegalArgumentException.class, () -> new Probe(memory).runWithHooks(
-                List.of(docs.get(0).ids()), Map.of(HookPoints.gate(0), (t, s) -> t.zerosLike())));
+                List.of(docs.get(0).ids()), Map.of(SparseMoe.gate(0), (t, s) -> t.zerosLike())));
         assertTrue(hook.getMessage().contains("layers.0.moe.gate") && hook.getMessage().contains("dense"),
                 hook.getMessage());
     }
@@ -211,19 +211,19 @@ class FamilyRoutingTest {
         Probe probe = new Probe(memory);
         AblationStudy study = new AblationStudy(probe(memory, StreamControl.NONE));
         List<int[]> ids = study.chunked(docs).stream().map(LabeledTokens::ids).toList().subList(0, 3);
-        var filter = NameFilter.of("layers.*.moe.topk", "layers.*.moe.gate", "layers.*.moe.shared");
+        var filter = NameFilter.of(SparseMoe.TOPK_EVERY_LAYER, SparseMoe.GATE_EVERY_LAYER, SparseMoe.SHARED_EVERY_LAYER);
         ActivationCache base = probe.runWithCache(ids, filter);
         ActivationCache zeroed = probe.runWithCache(ids, filter, Ablation.zeroShared(2).hooks(CONFIG.topK()), true);
         for (int b = 0; b < ids.size(); b++) {
             for (int l : new int[] {1, 2}) {
-                assertArrayEquals(base.get(b, HookPoints.topk(l)).longs(), zeroed.get(b, HookPoints.topk(l)).longs(),
+                assertArrayEquals(base.get(b, SparseMoe.topk(l)).longs(), zeroed.get(b, SparseMoe.topk(l)).longs(),
                         "routing at layer " + l + " is untouched");
-                assertArrayEquals(base.get(b, HookPoints.gate(l)).floats(), zeroed.get(b, HookPoints.gate(l)).floats());
+                assertArrayEquals(base.get(b, SparseMoe.gate(l)).floats(), zeroed.get(b, SparseMoe.gate(l)).floats());
             }
-            assertTrue(Arrays.stream(toDouble(zeroed.get(b, HookPoints.shared(2)).floats())).allMatch(v -> v == 0),
+            assertTrue(Arrays.stream(toDouble(zeroed.get(b, SparseMoe.shared(2)).floats())).allMatch(v -> v == 0),
                     "the captured shared contribution is the zeros used");
-            assertTrue(Arrays.stream(toDouble(base.get(b, HookPoints.shared(2)).floats())).anyMatch(v -> v != 0));
-            assertFalse(Arrays.equals(base.get(b, HookPoints.gate(3)).floats(), zeroed.get(b, HookPoints.gate(3)).floats()),
+            assertTrue(Arrays.stream(toDouble(base.get(b, SparseMoe.shared(2)).floats())).anyMatch(v -> v != 0));
+            assertFalse(Arrays.equals(base.get(b, SparseMoe.gate(3)).floats(), zeroed.get(b, SparseMoe.gate(3)).floats()),
                     "layer 3's router sees the change");
             assertNotEquals(base.result().nllSum()[b], zeroed.result().nllSum()[b]);
         }
@@ -240,7 +240,7 @@ class FamilyRoutingTest {
         // At every layer at once: the same as zeroing the three sites by hand.
         Map<String, Hook> byHand = new HashMap<>();
         for (int l : MOE_LAYERS) {
-            byHand.put(HookPoints.shared(l), (t, s) -> t.zerosLike());
+            byHand.put(SparseMoe.shared(l), (t, s) -> t.zerosLike());
         }
         AblationResult all = study.run(docs, Ablation.zeroShared(Ablation.ALL_LAYERS));
         double handNll = probe.runWithHooks(study.chunked(docs).stream().map(LabeledTokens::ids).toList(), byHand)

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.routelens.model.ContextWindows;
 import dev.routelens.model.ForwardHooks;
 import dev.routelens.model.ForwardResult;
 import dev.routelens.model.HookSite;
@@ -14,6 +15,7 @@ import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.Precision;
 import dev.routelens.model.RandomWeights;
+import dev.routelens.model.SparseMoe;
 import dev.routelens.model.TokenBatch;
 import dev.routelens.model.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -199,15 +201,16 @@ public final class Evaluate {
                 (long) all[3], load, byLabel);
     }
 
-    /** Held-out documents cut into windows of at most {@code window} tokens; single-token pieces dropped. */
+    /**
+     * Held-out documents cut into windows of at most {@code window} tokens ({@link ContextWindows});
+     * single-token pieces, which predict nothing, dropped.
+     */
     public static List<int[]> windows(TrainingData data, int window) {
         List<int[]> out = new ArrayList<>();
         for (TrainingData.HeldOut doc : data.heldOut()) {
-            int[] ids = doc.ids();
-            for (int s = 0; s < ids.length; s += window) {
-                int e = Math.min(ids.length, s + window);
-                if (e - s >= 2) {
-                    out.add(java.util.Arrays.copyOfRange(ids, s, e));
+            for (int[] piece : ContextWindows.cut(doc.ids(), window)) {
+                if (piece.length >= 2) {
+                    out.add(piece);
                 }
             }
         }
@@ -218,9 +221,8 @@ public final class Evaluate {
     public static List<String> windowLabels(TrainingData data, int window) {
         List<String> out = new ArrayList<>();
         for (TrainingData.HeldOut doc : data.heldOut()) {
-            int n = doc.ids().length;
-            for (int s = 0; s < n; s += window) {
-                if (Math.min(n, s + window) - s >= 2) {
+            for (int[] piece : ContextWindows.cut(doc.ids(), window)) {
+                if (piece.length >= 2) {
                     out.add(doc.label());
                 }
             }
@@ -233,7 +235,7 @@ public final class Evaluate {
         ForwardHooks hooks = slots == null ? ForwardHooks.NONE : new ForwardHooks() {
             @Override
             public boolean wants(String name) {
-                return name.endsWith(".moe.topk");
+                return SparseMoe.topkFrom(0).test(name);
             }
 
             @Override

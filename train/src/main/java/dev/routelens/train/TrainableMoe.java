@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.routelens.model.ExpertBuckets;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.family.ModelFamily;
 import dev.routelens.model.RotaryEmbedding;
@@ -453,16 +454,16 @@ public final class TrainableMoe implements AutoCloseable {
         NDArray topProbs = top.get(0);                                                 // [N, k]
         NDArray topIdx = top.get(1);                                                   // [N, k] int64
         NDArray weights = topProbs.div(topProbs.sum(new int[] {-1}, true));            // [N, k]
-        long[] chosen = topIdx.toLongArray();                                          // [N*k]
+        ExpertBuckets buckets = ExpertBuckets.of(topIdx.toLongArray(), e, topK);      // ids [N*k] on the host
         long[] slots = new long[e];
-        for (long c : chosen) {
-            slots[(int) c]++;
+        for (int j = 0; j < e; j++) {
+            slots[j] = buckets.count(j);
         }
         NDArray w1 = params.get(stackedW1(i));                                         // [E, F, H]
         NDArray w3 = params.get(stackedW3(i));                                         // [E, F, H]
         NDArray w2 = params.get(stackedW2(i));                                         // [E, H, F]
         NDArray out = dispatch == Dispatch.SPARSE
-                ? sparse(m, x, chosen, slots, weights, w1, w3, w2, n, h)
+                ? sparse(m, x, buckets, weights, w1, w3, w2, n, h)
                 : dense(m, x, topIdx, weights, w1, w3, w2);
         return new MoeOut(out, probs.mean(new int[] {0}), slots);
     }
@@ -476,34 +477,22 @@ public final class TrainableMoe implements AutoCloseable {
     }
 
     /** Sort the (token, slot) pairs by expert, run each expert on its contiguous rows, undo the sort. */
-    private NDArray sparse(NDManager m, NDArray x, long[] chosen, long[] slots, NDArray weights,
+    private NDArray sparse(NDManager m, NDArray x, ExpertBuckets buckets, NDArray weights,
                            NDArray w1, NDArray w3, NDArray w2, long n, long h) {
         int e = config.numExperts();
         int topK = config.topK();
-        int total = chosen.length;
-        int[] start = new int[e + 1];
-        for (int j = 0; j < e; j++) {
-            start[j + 1] = start[j] + (int) slots[j];
-        }
-        int[] fill = start.clone();
-        long[] sortedRows = new long[total];
-        long[] inverse = new long[total];
-        for (int s = 0; s < total; s++) {
-            int pos = fill[(int) chosen[s]]++;
-            sortedRows[pos] = s / topK;
-            inverse[s] = pos;
-        }
-        NDArray gathered = x.get(m, new NDIndex("{}", m.create(sortedRows)));          // [N*k, H]
+        int[] start = buckets.start();                                                 // [E + 1]
+        NDArray gathered = x.get(m, new NDIndex("{}", m.create(buckets.sortedRows()))); // [N*k, H]
         List<NDArray> parts = new ArrayList<>(e);
         for (int j = 0; j < e; j++) {
-            if (start[j + 1] == start[j]) {
+            if (buckets.count(j) == 0) {
                 continue;
             }
             NDArray rowsOfJ = gathered.get(new NDIndex(start[j] + ":" + start[j + 1]));  // [n_j, H]
             parts.add(swiglu(rowsOfJ, w1.get(j), w3.get(j), w2.get(j)));                // [n_j, H]
         }
         NDArray sorted = parts.size() == 1 ? parts.get(0) : NDArrays.concat(new NDList(parts), 0); // [N*k, H]
-        NDArray bySlot = sorted.get(m, new NDIndex("{}", m.create(inverse))).reshape(n, topK, h); // [N, k, H]
+        NDArray bySlot = sorted.get(m, new NDIndex("{}", m.create(buckets.inverse()))).reshape(n, topK, h); // [N, k, H]
         return bySlot.mul(weights.reshape(n, topK, 1)).sum(new int[] {1});            // [N, H]
     }
 

@@ -59,6 +59,11 @@ public record TensorNames(String moeBlock, String gateProj, String upProj, Strin
         return layer(layer) + ".self_attn." + proj + "_proj." + part;
     }
 
+    /** The bias of attention projection {@code q}, {@code k}, {@code v} or {@code o} (families with qkv or output bias). */
+    public String attentionBias(int layer, char proj) {
+        return attention(layer, proj, "bias");
+    }
+
     /** Query projection, [nh*D, H]. */
     public String qProj(int layer) {
         return attention(layer, 'q', "weight");
@@ -133,13 +138,13 @@ public record TensorNames(String moeBlock, String gateProj, String upProj, Strin
             shapes.put(kProj(i), new long[] {kv, h});
             shapes.put(vProj(i), new long[] {kv, h});
             if (a.qkvBias()) {
-                shapes.put(attention(i, 'q', "bias"), new long[] {q});
-                shapes.put(attention(i, 'k', "bias"), new long[] {kv});
-                shapes.put(attention(i, 'v', "bias"), new long[] {kv});
+                shapes.put(attentionBias(i, 'q'), new long[] {q});
+                shapes.put(attentionBias(i, 'k'), new long[] {kv});
+                shapes.put(attentionBias(i, 'v'), new long[] {kv});
             }
             shapes.put(oProj(i), new long[] {h, q});
             if (a.outputBias()) {
-                shapes.put(attention(i, 'o', "bias"), new long[] {h});
+                shapes.put(attentionBias(i, 'o'), new long[] {h});
             }
             if (a.qkNorm() == QkNorm.FULL_WIDTH) {
                 shapes.put(qNorm(i), new long[] {q});
