@@ -13,8 +13,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p>Why EJML rather than Smile, which is already a dependency: Smile 3.1.1's {@code Matrix.eigen()} calls
  * LAPACK through the OpenBLAS natives that smile-base bundles. Those exist for linux/windows x86-64 and macOS
  * only (none for linux-aarch64), are extracted under {@code ~/.javacpp} and loaded on first use (measured
- * here on a 200 x 200 matrix: first call 0.8 s with the cache present, 1.9 s without; later calls 5 ms), and
- * their results depend on the CPU's BLAS kernels and thread count. EJML is pure Java, so a PCA gives the
+ * here on a 200 x 200 matrix: first call in a JVM 0.8 s and 1.9 s in two runs, later calls 5 ms), and
+ * their results can depend on the CPU's BLAS kernels and thread count. EJML is pure Java, so a PCA gives the
  * same bits on every machine and at every thread count, as the rest of this package does.
  */
 final class SymmetricEigen {
