@@ -11,6 +11,11 @@ import java.util.stream.IntStream;
  * How well points (high-dimensional features or an embedding of them) keep their class structure and
  * neighbourhoods. All measures are exact, O(N^2) in time, O(N) extra memory per thread, parallel over
  * points with results summed in point order (so they do not depend on the thread count).
+ *
+ * <p>Hand-written on purpose (issue 17): Smile 3.1.1's {@code smile.validation.metric} has clustering
+ * indices (Rand, mutual information) but no silhouette, trustworthiness or leave-one-out kNN accuracy.
+ * These follow scikit-learn's definitions (the tests check trustworthiness against its algorithm) with
+ * stated tie rules (distances: lower index first; votes: smaller distance sum, then nearest voter).
  */
 public final class EmbeddingQuality {
 

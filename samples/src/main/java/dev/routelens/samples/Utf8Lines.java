@@ -23,6 +23,12 @@ import java.util.function.Consumer;
  * line (at the top of the file, or where files were concatenated); a UTF-16 or UTF-32 byte-order mark
  * at the top refuses the file. A line longer than {@link #MAX_LINE_CHARS} characters is reported
  * without being kept in memory whole.
+ *
+ * <p>Hand-written on purpose (issue 17): the JDK's strict decoder ({@link CharsetDecoder} with
+ * {@link CodingErrorAction#REPORT}) does the UTF-8; what is ours is the line splitting around it.
+ * {@code BufferedReader} and {@code Files.lines} decode the stream before splitting, so one bad byte fails
+ * the whole file (or, lenient, silently becomes U+FFFD), and they keep an over-long line whole; Commons IO's
+ * {@code LineIterator} sits on the same readers.
  */
 final class Utf8Lines {
     /** Longest accepted line, in UTF-16 characters. */

@@ -1,6 +1,10 @@
 package dev.routelens.model.tokenizer;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +14,15 @@ import java.util.List;
  * The parts of a SentencePiece {@code .model} file (protobuf {@code ModelProto}) that decoding and
  * bounds checks need, parsed in Java so no id ever reaches the native library unchecked.
  *
- * <p>Fields read: {@code pieces} (1: piece 1, score 2, type 3), {@code trainer_spec} (2: unk_id 40,
- * bos_id 41, eos_id 42, pad_id 43, unk_surface 44) and {@code normalizer_spec} (3: add_dummy_prefix 3).
+ * <p>Fields read, by their numbers in upstream SentencePiece's {@code src/sentencepiece_model.proto}
+ * (Apache-2.0; not copied here): {@code pieces} (1: piece 1, score 2, type 3), {@code trainer_spec} (2:
+ * unk_id 40, bos_id 41, eos_id 42, pad_id 43, unk_surface 44) and {@code normalizer_spec} (3:
+ * add_dummy_prefix 3). Defaults are that schema's proto2 defaults.
+ *
+ * <p>The wire format is decoded by protobuf-java's {@link CodedInputStream} (tags, varints, fixed32,
+ * UTF-8 strings, skipping unknown fields, nested limits); this class only maps field numbers. No message
+ * classes are generated: that would need protoc at build time and a copy of the upstream {@code .proto},
+ * for nine scalar fields. Every error is one line naming the file and the byte offset.
  */
 final class SentencePieceModelProto {
 
@@ -67,7 +78,7 @@ final class SentencePieceModelProto {
     }
 
     static SentencePieceModelProto parse(byte[] bytes, String source) {
-        ProtoWireReader reader = new ProtoWireReader(bytes, source);
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
         List<String> pieces = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         List<PieceType> types = new ArrayList<>();
@@ -77,46 +88,50 @@ final class SentencePieceModelProto {
         int padId = -1;
         String unkSurface = " \u2047 ";
         boolean addDummyPrefix = true;
-        while (reader.hasMore()) {
-            int tag = reader.nextTag();
-            switch (tag >>> 3) {
-                case 1 -> {
-                    reader.expect(tag, ProtoWireReader.LENGTH_DELIMITED);
-                    readPiece(reader.readMessage(), reader, pieces, scores, types);
-                }
-                case 2 -> {
-                    reader.expect(tag, ProtoWireReader.LENGTH_DELIMITED);
-                    ProtoWireReader trainer = reader.readMessage();
-                    while (trainer.hasMore()) {
-                        int field = trainer.nextTag();
-                        switch (field >>> 3) {
-                            case 40 -> unkId = readInt32(trainer, field);
-                            case 41 -> bosId = readInt32(trainer, field);
-                            case 42 -> eosId = readInt32(trainer, field);
-                            case 43 -> padId = readInt32(trainer, field);
-                            case 44 -> {
-                                trainer.expect(field, ProtoWireReader.LENGTH_DELIMITED);
-                                unkSurface = trainer.readString();
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (WireFormat.getTagFieldNumber(tag)) {
+                    case 1 -> {
+                        int outer = enter(in, tag, source);
+                        readPiece(in, pieces, scores, types, source);
+                        in.popLimit(outer);
+                    }
+                    case 2 -> {
+                        int outer = enter(in, tag, source);
+                        for (int field = in.readTag(); field != 0; field = in.readTag()) {
+                            switch (WireFormat.getTagFieldNumber(field)) {
+                                case 40 -> unkId = readInt32(in, field, source);
+                                case 41 -> bosId = readInt32(in, field, source);
+                                case 42 -> eosId = readInt32(in, field, source);
+                                case 43 -> padId = readInt32(in, field, source);
+                                case 44 -> {
+                                    expect(in, field, WireFormat.WIRETYPE_LENGTH_DELIMITED, source);
+                                    unkSurface = in.readString();
+                                }
+                                default -> skip(in, field, source);
                             }
-                            default -> trainer.skip(field & 7);
                         }
+                        in.popLimit(outer);
                     }
-                }
-                case 3 -> {
-                    reader.expect(tag, ProtoWireReader.LENGTH_DELIMITED);
-                    ProtoWireReader normalizer = reader.readMessage();
-                    while (normalizer.hasMore()) {
-                        int field = normalizer.nextTag();
-                        if (field >>> 3 == 3) {
-                            normalizer.expect(field, ProtoWireReader.VARINT);
-                            addDummyPrefix = normalizer.readVarint() != 0;
-                        } else {
-                            normalizer.skip(field & 7);
+                    case 3 -> {
+                        int outer = enter(in, tag, source);
+                        for (int field = in.readTag(); field != 0; field = in.readTag()) {
+                            if (WireFormat.getTagFieldNumber(field) == 3) {
+                                expect(in, field, WireFormat.WIRETYPE_VARINT, source);
+                                addDummyPrefix = in.readBool();
+                            } else {
+                                skip(in, field, source);
+                            }
                         }
+                        in.popLimit(outer);
                     }
+                    default -> skip(in, tag, source);
                 }
-                default -> reader.skip(tag & 7);
             }
+        } catch (InvalidProtocolBufferException e) {
+            throw malformed(source, in, e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not thrown by a stream over a byte array
         }
         if (pieces.isEmpty()) {
             throw new IllegalArgumentException(source + ": not a valid SentencePiece model (no pieces)");
@@ -127,44 +142,74 @@ final class SentencePieceModelProto {
                 addDummyPrefix);
     }
 
-    private static void readPiece(ProtoWireReader piece, ProtoWireReader outer, List<String> pieces,
-            List<Float> scores, List<PieceType> types) {
+    /** Reads one {@code SentencePiece} message up to the current limit. */
+    private static void readPiece(CodedInputStream in, List<String> pieces, List<Float> scores,
+            List<PieceType> types, String source) throws IOException {
         String text = null;
         float score = 0f;
         PieceType type = PieceType.NORMAL;
-        while (piece.hasMore()) {
-            int field = piece.nextTag();
-            switch (field >>> 3) {
+        for (int field = in.readTag(); field != 0; field = in.readTag()) {
+            switch (WireFormat.getTagFieldNumber(field)) {
                 case 1 -> {
-                    piece.expect(field, ProtoWireReader.LENGTH_DELIMITED);
-                    text = piece.readString();
+                    expect(in, field, WireFormat.WIRETYPE_LENGTH_DELIMITED, source);
+                    text = in.readString(); // malformed UTF-8 becomes U+FFFD, as before
                 }
                 case 2 -> {
-                    piece.expect(field, ProtoWireReader.FIXED32);
-                    score = Float.intBitsToFloat(piece.readFixed32());
+                    expect(in, field, WireFormat.WIRETYPE_FIXED32, source);
+                    score = in.readFloat();
                 }
                 case 3 -> {
-                    piece.expect(field, ProtoWireReader.VARINT);
-                    long value = piece.readVarint();
+                    expect(in, field, WireFormat.WIRETYPE_VARINT, source);
+                    long value = in.readRawVarint64();
                     type = PieceType.of(value);
                     if (type == null) {
-                        throw outer.malformed("piece " + pieces.size() + " has unknown type " + value);
+                        throw malformed(source, in, "piece " + pieces.size() + " has unknown type " + value);
                     }
                 }
-                default -> piece.skip(field & 7);
+                default -> skip(in, field, source);
             }
         }
         if (text == null) {
-            throw outer.malformed("piece " + pieces.size() + " has no text");
+            throw malformed(source, in, "piece " + pieces.size() + " has no text");
         }
         pieces.add(text);
         scores.add(score);
         types.add(type);
     }
 
-    private static int readInt32(ProtoWireReader reader, int tag) {
-        reader.expect(tag, ProtoWireReader.VARINT);
-        return (int) reader.readVarint(); // negative int32 values are 10-byte two's-complement varints
+    /**
+     * Enters the nested message that {@code tag} starts and returns the enclosing limit for
+     * {@link CodedInputStream#popLimit}; a length past the end of the file is refused as truncated.
+     */
+    private static int enter(CodedInputStream in, int tag, String source) throws IOException {
+        expect(in, tag, WireFormat.WIRETYPE_LENGTH_DELIMITED, source);
+        return in.pushLimit(in.readRawVarint32());
+    }
+
+    /** Skips an unknown field; a stray end-group tag (which ends no group) is refused. */
+    private static void skip(CodedInputStream in, int tag, String source) throws IOException {
+        if (!in.skipField(tag)) {
+            throw malformed(source, in, "end-group tag of field " + WireFormat.getTagFieldNumber(tag)
+                    + " outside a group");
+        }
+    }
+
+    private static int readInt32(CodedInputStream in, int tag, String source) throws IOException {
+        expect(in, tag, WireFormat.WIRETYPE_VARINT, source);
+        return in.readInt32(); // negative int32 values are 10-byte two's-complement varints
+    }
+
+    /** Fails unless {@code tag}'s wire type is what its field needs. */
+    private static void expect(CodedInputStream in, int tag, int wireType, String source) {
+        if (WireFormat.getTagWireType(tag) != wireType) {
+            throw malformed(source, in, "field " + WireFormat.getTagFieldNumber(tag) + " has wire type "
+                    + WireFormat.getTagWireType(tag) + ", expected " + wireType);
+        }
+    }
+
+    private static IllegalArgumentException malformed(String source, CodedInputStream in, String why) {
+        return new IllegalArgumentException(source + ": not a valid SentencePiece model (" + why + " at byte "
+                + in.getTotalBytesRead() + ")");
     }
 
     private static void checkSpecial(String source, String name, int id, List<String> pieces,

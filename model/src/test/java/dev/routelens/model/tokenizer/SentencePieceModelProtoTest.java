@@ -124,6 +124,23 @@ class SentencePieceModelProtoTest {
     }
 
     @Test
+    void refusesAPieceCutAtAFieldBoundaryAndAStrayEndGroup() {
+        // The last piece's type field (2 bytes: tag 24, value 3) is cut off; what is left ends cleanly
+        // between fields, so only the piece's declared length shows the file is short.
+        byte[] good = new Wire().message(1, piece("<unk>", 0f, 2)).message(1, piece("<s>", 0f, 3))
+                .message(1, piece("</s>", 0f, 3)).out.toByteArray();
+        byte[] cut = Arrays.copyOf(good, good.length - 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SentencePieceModelProto.parse(cut, "cut.model"));
+        assertTrue(e.getMessage().startsWith("cut.model: not a valid SentencePiece model ("), e.getMessage());
+        byte[] endGroup = Arrays.copyOf(good, good.length + 1);
+        endGroup[good.length] = (byte) (7 << 3 | 4); // end-group tag of field 7, outside any group
+        IllegalArgumentException group = assertThrows(IllegalArgumentException.class,
+                () -> SentencePieceModelProto.parse(endGroup, "g.model"));
+        assertTrue(group.getMessage().startsWith("g.model: not a valid SentencePiece model"), group.getMessage());
+    }
+
+    @Test
     void nanoPiecesMatchSpmTrainVocabFile() throws IOException {
         SentencePieceModelProto proto = SentencePieceModelProto.read(TestPaths.nano().resolve("tokenizer.model"));
         List<String> vocab = Files.readAllLines(TestPaths.nano().resolve("tokenizer.vocab"), StandardCharsets.UTF_8);
