@@ -7,10 +7,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar on stderr, closed with try-with-resources. */
-final class Progress implements AutoCloseable, LongConsumer {
+public final class Progress implements AutoCloseable, LongConsumer {
     private final ProgressBar bar;
 
-    Progress(String task, long total) {
+    public Progress(String task, long total) {
         this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
@@ -22,7 +22,7 @@ final class Progress implements AutoCloseable, LongConsumer {
     }
 
     /** Text shown beside the bar, e.g. the layer in progress. */
-    void message(String text) {
+    public void message(String text) {
         bar.setExtraMessage(text);
     }
 

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * a note on stderr when the document set runs in several groups, the progress bar's "layer i/L"
  * message (or the bar itself when no study drives it), and every part's timing for the run record.
  */
-final class StreamProgress implements StreamControl {
+public final class StreamProgress implements StreamControl {
     private final long budget;
     private final boolean loadAhead;
     private final int layers;
@@ -36,7 +36,7 @@ final class StreamProgress implements StreamControl {
      * Shows progress on {@code bar}; with {@code countsTokens} this control steps it (tokens per part),
      * else a study steps it and this only names the layer.
      */
-    StreamProgress attach(Progress bar, boolean countsTokens) {
+    public StreamProgress attach(Progress bar, boolean countsTokens) {
         this.bar = bar;
         this.countsTokens = countsTokens;
         this.units = 0;
@@ -89,7 +89,7 @@ final class StreamProgress implements StreamControl {
     }
 
     /** Every part's cost so far, for run.json: group, layer (-1 embedding, L head), seconds, tokens. */
-    List<Map<String, Object>> timingsJson() {
+    public List<Map<String, Object>> timingsJson() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (LayerTiming t : timings) {
             Map<String, Object> m = new LinkedHashMap<>();
