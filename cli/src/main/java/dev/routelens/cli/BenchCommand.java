@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * to {@link BenchRun}, which prints each section's figures as it finishes and writes them as JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark forward passes, capture overhead, dispatch, batching, ablation sweeps, t-SNE and loading.",
+        description = {"Benchmark forward passes, capture overhead, dispatch, batching, ablation sweeps, t-SNE and loading"
+                + " (a few minutes; --full for the long run's sizes).",
             "With --stream: one layer-streamed pass, split into weight building and compute, against the matmul rate."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -36,10 +37,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     SampleOptions sampleOptions = new SampleOptions();
 
-    @Option(names = "--docs", description = "Documents per forward measurement (default: 96).")
+    @Option(names = "--full", description = "The long run (about 25 minutes on 2 cores): --docs 96 --repeats 5 --sweep-docs 12"
+            + " --tsne-sizes 600,2000,5000 unless given.")
+    boolean full;
+
+    @Option(names = "--docs", description = "Documents per forward measurement (default: 32; 96 with --full).")
     Integer docs;
 
-    @Option(names = "--repeats", description = "Timed repeats per figure, after one warm-up (default: 5).")
+    @Option(names = "--repeats", description = "Timed repeats per figure, after one warm-up (default: 3; 5 with --full).")
     Integer repeats;
 
     @Option(names = "--batch", description = "With --tokens: a synthetic batch of B documents (for SciDFM-shaped models).")
@@ -48,10 +53,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tokens", description = "With --batch: tokens per synthetic document.")
     Integer tokens;
 
-    @Option(names = "--tsne-sizes", split = ",", description = "t-SNE sizes (default: 600,2000,5000).")
+    @Option(names = "--tsne-sizes", split = ",", description = "t-SNE sizes (default: 600; 600,2000,5000 with --full).")
     List<Integer> tsneSizes;
 
-    @Option(names = "--sweep-docs", description = "Documents in the ablation-sweep measurement (default: 12).")
+    @Option(names = "--sweep-docs", description = "Documents in the ablation-sweep measurement (default: 1; 12 with --full).")
     Integer sweepDocs;
 
     @Option(names = "--skip", split = ",", description = "Sections to skip: forward,dispatch,batching,sweep,tsne,load,matmul.")
@@ -135,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
      * fail after minutes of measuring because of a value known to be wrong at the start. Returns the sizes.
      */
     private BenchSizes checkOptions() {
-        BenchSizes sizes = BenchSizes.DEFAULT.with(docs, repeats, sweepDocs, tsneSizes);
+        BenchSizes sizes = (full ? BenchSizes.FULL : BenchSizes.DEFAULT).with(docs, repeats, sweepDocs, tsneSizes);
         List<String> unknown = skip.stream().filter(x -> !BenchRun.SECTIONS.contains(x)).toList();
         if (!unknown.isEmpty()) {
             throw new UserError("--skip: no section " + String.join(", ", unknown) + "; the sections are "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.routelens.cli.bench.BenchSizes;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -58,6 +59,13 @@ class BenchSectionsTest {
         assertEquals(1, f.get("ablation_sweep").get("documents").asInt());
         assertEquals(4 * 8, f.get("ablation_sweep").get("ablations").asInt(), "4 layers x 8 experts");
         assertTrue(stdout.trim().endsWith("bench: figures written to " + out.toAbsolutePath()), stdout);
+    }
+
+    @Test
+    void fullIsTheLongRunAndGivenSizesWin() {
+        assertEquals(new BenchSizes(96, 5, 12, List.of(600, 2000, 5000)), BenchSizes.FULL);
+        assertEquals(new BenchSizes(96, 1, 12, List.of(60)), BenchSizes.FULL.with(null, 1, null, List.of(60)));
+        assertEquals(BenchSizes.DEFAULT, BenchSizes.DEFAULT.with(null, null, null, null));
     }
 
     /** The section printed from {@code start}: its header line and the indented lines under it. */

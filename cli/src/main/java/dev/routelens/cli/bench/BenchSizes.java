@@ -6,11 +6,14 @@ import java.util.List;
 
 /**
  * How much {@code bench} measures: documents per forward measurement, timed repeats per figure, documents
- * in the ablation sweep and t-SNE sizes. Checked on construction, so a wrong value fails before the model loads.
+ * in the ablation sweep and t-SNE sizes. The defaults keep a run to a few minutes; {@link #FULL} are the
+ * long run's sizes. Checked on construction, so a wrong value fails before the model loads.
  */
 public record BenchSizes(int docs, int repeats, int sweepDocs, List<Integer> tsneSizes) {
-    /** The default sizes. */
-    public static final BenchSizes DEFAULT = new BenchSizes(96, 5, 12, List.of(600, 2000, 5000));
+    /** The quick default run's sizes (about two minutes on the 2-core machine; the sweep is most of it). */
+    public static final BenchSizes DEFAULT = new BenchSizes(32, 3, 1, List.of(600));
+    /** {@code --full}: the long run's sizes (about 25 minutes on the 2-core machine). */
+    public static final BenchSizes FULL = new BenchSizes(96, 5, 12, List.of(600, 2000, 5000));
 
     public BenchSizes {
         positive("--docs", docs);
