@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark forward passes, capture overhead, dispatch, batching, ablation sweeps, t-SNE and loading"
-                + " (a few minutes; --full for the long run's sizes).",
+                + " (about 2 minutes on 2 cores; --full for the long run's sizes).",
             "With --stream: one layer-streamed pass, split into weight building and compute, against the matmul rate."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin

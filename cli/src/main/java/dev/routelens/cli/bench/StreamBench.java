@@ -59,9 +59,9 @@ public final class StreamBench {
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double[] load = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
-                .mapToDouble(LayerTiming::loadSeconds).toArray();
+                .mapToDouble(LayerTiming::loadSeconds).toArray();    // [groups * layers]
         double[] compute = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
-                .mapToDouble(LayerTiming::computeSeconds).toArray();
+                .mapToDouble(LayerTiming::computeSeconds).toArray(); // [groups * layers]
         double loadTotal = timings.stream().mapToDouble(LayerTiming::loadSeconds).sum();
         double waitTotal = timings.stream().mapToDouble(LayerTiming::waitSeconds).sum();
         double computeTotal = timings.stream().mapToDouble(LayerTiming::computeSeconds).sum();
