@@ -85,6 +85,55 @@ public final class AblationStudy {
     }
 
     /**
+     * The baseline passes over {@code docs}, kept for {@link #run(AblationBaseline, Ablation, boolean)}: one
+     * pass per batch capturing top-k at every layer and {@code resid.mid} at every layer. In memory only: a
+     * layer-streamed model runs ablations through {@link #run(List, Ablation)} or a sweep.
+     */
+    public AblationBaseline baseline(List<LabeledTokens> whole) {
+        if (probe.model().isStreamed()) {
+            throw new IllegalStateException("a kept baseline needs an in-memory model; this one is layer-streamed");
+        }
+        List<LabeledTokens> docs = chunked(whole);
+        List<int[]> ids = docs.stream().map(LabeledTokens::ids).toList();
+        List<int[]> members = probe.plan(ids).batches();
+        List<TokenBatch> batches = members.stream().map(m -> TokenBatch.select(ids, m)).toList();
+        List<BatchCapture> captures = new ArrayList<>();
+        for (TokenBatch batch : batches) {
+            captures.add(probe.runBatch(batch, SparseMoe.topkFrom(0).or(n -> n.endsWith(".resid.mid")), Map.of(),
+                    true));
+        }
+        return new AblationBaseline(docs, members, batches, captures, config.numLayers());
+    }
+
+    /**
+     * One ablation over a kept baseline's documents: per batch one ablated pass, resumed from the baseline's
+     * {@code resid.mid} at the ablation's layer with {@code residualCaching} (as a sweep's), else a full
+     * pass. An ablation at every layer at once always runs in full. Equals {@link #run(List, Ablation)}.
+     */
+    public AblationResult run(AblationBaseline base, Ablation ablation, boolean residualCaching) {
+        ablation.check(config);
+        AblationAccumulator acc = new AblationAccumulator(ablation, base.docs, config);
+        boolean resume = residualCaching && !ablation.allLayers();
+        for (int b = 0; b < base.batchCount(); b++) {
+            float[] residual = resume ? base.residual(b, ablation.resumePoint()) : null;
+            acc.add(base.members.get(b), base.captures.get(b), ablated(base.batches.get(b), ablation, residual));
+        }
+        return acc.result();
+    }
+
+    /**
+     * {@code batch} with {@code a} applied, top-k captured at layers l..L-1 (where the accumulator compares
+     * it): resumed from {@code residual} (packed [N*H] at the ablation's resume point), or a full pass when null.
+     */
+    private BatchCapture ablated(TokenBatch batch, Ablation a, float[] residual) {
+        // Both paths capture top-k only where the accumulator compares it: the ablated layer on.
+        Predicate<String> names = SparseMoe.topkFrom(a.allLayers() ? 0 : a.layer());
+        return residual != null
+                ? probe.runBatch(batch, names, a.hooks(config.topK()), true, a.resumePoint(), residual)
+                : probe.runBatch(batch, names, a.hooks(config.topK()), true);
+    }
+
+    /**
      * Every (MoE layer, expert) pair in {@code mode} (every MoE layer once for top-r and zero-shared).
      * {@code progress} receives the number of ablated batch runs done after each one.
      */
@@ -157,12 +206,7 @@ public final class AblationStudy {
                 if (residualCaching && residuals[a.layer()] == null) {
                     residuals[a.layer()] = base.packed(at.hookName());
                 }
-                // Both paths capture top-k only where the accumulator compares it: layers l..L-1.
-                BatchCapture ablated = residualCaching
-                        ? probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true, at,
-                                residuals[a.layer()])
-                        : probe.runBatch(batch, SparseMoe.topkFrom(a.layer()), a.hooks(config.topK()), true);
-                accs.get(i).add(members, base, ablated);
+                accs.get(i).add(members, base, ablated(batch, a, residualCaching ? residuals[a.layer()] : null));
                 done[from + i] = true;
                 boolean layerGroupEnds = i + 1 == perBatch || ablations.get(i + 1).layer() != a.layer();
                 if (checkpoint != null && layerGroupEnds) {

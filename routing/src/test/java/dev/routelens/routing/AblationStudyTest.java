@@ -156,6 +156,29 @@ class AblationStudyTest {
     }
 
     @Test
+    void ablationsOnAKeptBaselineEqualSingleRuns() {
+        AblationStudy study = new AblationStudy(new Probe(model));
+        AblationBaseline base = study.baseline(docs);
+        for (Ablation a : List.of(new Ablation(1, 3, AblationMode.REROUTE, 0), new Ablation(2, 0, AblationMode.ZERO, 0),
+                new Ablation(0, 0, AblationMode.TOP_R, 1))) {
+            AblationResult single = study.run(docs, a);
+            for (boolean caching : new boolean[] {true, false}) {
+                AblationResult kept = study.run(base, a, caching);
+                for (int c = 0; c < single.classes().size(); c++) {
+                    AblationResult.ClassNll want = single.classes().get(c);
+                    AblationResult.ClassNll got = kept.classes().get(c);
+                    assertEquals(want.label(), got.label());
+                    assertEquals(want.nllBase(), got.nllBase(), 1e-6, a + " caching " + caching);
+                    assertEquals(want.nllAblated(), got.nllAblated(), 1e-6, a + " caching " + caching);
+                    assertEquals(want.tokens(), got.tokens());
+                    assertArrayEquals(single.routingShift().get(want.label()), kept.routingShift().get(want.label()),
+                            a + " caching " + caching);
+                }
+            }
+        }
+    }
+
+    @Test
     void documentsLongerThanTheContextAreChunkedNotRefused() {
         AblationStudy study = new AblationStudy(new Probe(model));
         int[] longIds = new int[CONFIG.maxPositions() * 2 + 5];

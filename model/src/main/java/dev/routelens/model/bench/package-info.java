@@ -8,5 +8,7 @@
  * java -Xmx8g -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.bench.RandomInitBenchmark
  * java -Xmx8g -cp "model/target/classes:$(cat model/target/classpath.txt)" dev.routelens.model.bench.CheckpointReadBenchmark
  * </pre>
+ * {@link dev.routelens.model.bench.Repeats} (interleaved repeats and their medians) also times every section
+ * of {@code routelens bench}.
  */
 package dev.routelens.model.bench;

@@ -1,23 +1,18 @@
-package dev.routelens.cli;
+package dev.routelens.cli.bench;
 
+import dev.routelens.study.LoadedModel;
 import dev.routelens.study.Progress;
 import dev.routelens.study.StreamProgress;
-import dev.routelens.study.LoadedModel;
-import dev.routelens.model.SparseMoe;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.routelens.model.ForwardingStreamControl;
 import dev.routelens.model.LayerTiming;
 import dev.routelens.model.MoeConfig;
 import dev.routelens.model.MoeTransformer;
 import dev.routelens.model.StreamControl;
 import dev.routelens.model.StreamState;
+import dev.routelens.model.bench.Repeats;
 import dev.routelens.probe.NameFilter;
 import dev.routelens.probe.Probe;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,24 +24,25 @@ import java.util.function.Supplier;
  * as a fraction of two matmul rates measured in the same run: a square 1024 one and one shaped like
  * the layer's expert projection ([tokens, H] x [H, 2F]).
  */
-final class StreamBench {
+public final class StreamBench {
     private final LoadedModel loaded;
     private final List<int[]> docs;
     private final long checkpointBytes;
 
-    StreamBench(LoadedModel loaded, List<int[]> docs, long checkpointBytes) {
+    public StreamBench(LoadedModel loaded, List<int[]> docs, long checkpointBytes) {
         this.loaded = loaded;
         this.docs = docs;
         this.checkpointBytes = checkpointBytes;
     }
 
-    Map<String, Object> run() {
+    /** Runs the pass; its figures, including every part's timing. */
+    public Map<String, Object> run() {
         MoeTransformer model = loaded.model();
         MoeConfig c = model.config();
         Map<String, Object> f = new LinkedHashMap<>();
         long tokens = docs.stream().mapToLong(d -> d.length).sum();
-        double square = matmulRate(model, 1024, 1024, 1024);
-        double shaped = matmulRate(model, (int) Math.min(tokens, 2048), c.hiddenSize(), 2 * c.intermediateSize());
+        double square = MatmulRate.of(model, 1024, 1024, 1024);
+        double shaped = MatmulRate.of(model, (int) Math.min(tokens, 2048), c.hiddenSize(), 2 * c.intermediateSize());
         List<LayerTiming> timings = new ArrayList<>();
         StreamProgress user = loaded.streaming();
         StreamControl timed = new ForwardingStreamControl(user) {
@@ -59,13 +55,13 @@ final class StreamBench {
         long start = System.nanoTime();
         try (Progress bar = new Progress("bench --stream", StreamControl.tokenParts(c, tokens))) {
             user.attach(bar, true);
-            new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of(SparseMoe.GATE_EVERY_LAYER), Map.of(), true);
+            new Probe(model).streaming(timed).runWithCache(docs, NameFilter.of("layers.*.moe.gate"), Map.of(), true);
         }
         double wall = (System.nanoTime() - start) / 1e9;
         double[] load = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
-                .mapToDouble(LayerTiming::loadSeconds).toArray();
+                .mapToDouble(LayerTiming::loadSeconds).toArray();    // [groups * layers]
         double[] compute = timings.stream().filter(t -> t.layer() >= 0 && t.layer() < c.numLayers())
-                .mapToDouble(LayerTiming::computeSeconds).toArray();
+                .mapToDouble(LayerTiming::computeSeconds).toArray(); // [groups * layers]
         double loadTotal = timings.stream().mapToDouble(LayerTiming::loadSeconds).sum();
         double waitTotal = timings.stream().mapToDouble(LayerTiming::waitSeconds).sum();
         double computeTotal = timings.stream().mapToDouble(LayerTiming::computeSeconds).sum();
@@ -75,11 +71,11 @@ final class StreamBench {
         f.put("weights_seconds", loadTotal);
         f.put("weights_wait_seconds", waitTotal);
         f.put("compute_seconds", computeTotal);
-        f.put("layer_weights_median_seconds", median(load));
-        f.put("layer_compute_median_seconds", median(compute));
+        f.put("layer_weights_median_seconds", Repeats.median(load));
+        f.put("layer_compute_median_seconds", Repeats.median(compute));
         f.put("groups", timings.stream().mapToInt(LayerTiming::group).max().orElse(0) + 1);
         long layerValues = c.layerParameterCount();
-        f.put("layer_weights_million_values_per_s", layerValues / 1e6 / median(load));
+        f.put("layer_weights_million_values_per_s", layerValues / 1e6 / Repeats.median(load));
         if (checkpointBytes > 0) {
             f.put("checkpoint_gb_per_s", checkpointBytes / 1e9 / loadTotal);
         }
@@ -91,35 +87,8 @@ final class StreamBench {
         f.put("matmul_flops_per_s_layer_shape", shaped);
         f.put("fraction_of_matmul_rate_1024", flops / computeTotal / square);
         f.put("fraction_of_matmul_rate_layer_shape", flops / computeTotal / shaped);
-        f.put("peak_rss_mb", BenchCommand.peakRssMb());
+        f.put("peak_rss_mb", Rss.peakMb());
         f.put("parts", user.timingsJson());
         return f;
-    }
-
-    /** FLOP/s of an [m, k] x [k, n] matmul in the model's dtype on its device, median of 5. */
-    static double matmulRate(MoeTransformer model, int m, int k, int n) {
-        try (NDManager mm = NDManager.newBaseManager(model.device())) {
-            DataType dt = model.precision().dataType();
-            NDArray a = mm.randomNormal(new Shape(m, k)).toType(dt, false);
-            NDArray b = mm.randomNormal(new Shape(k, n)).toType(dt, false);
-            double[] s = new double[6];
-            for (int i = 0; i < s.length; i++) {
-                long t0 = System.nanoTime();
-                try (NDArray p = a.matMul(b)) {
-                    p.get("0,0").toType(DataType.FLOAT32, false).getFloat();
-                }
-                s[i] = (System.nanoTime() - t0) / 1e9;
-            }
-            return 2.0 * m * k * n / median(Arrays.copyOfRange(s, 1, s.length));
-        }
-    }
-
-    private static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

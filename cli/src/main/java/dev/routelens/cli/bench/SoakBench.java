@@ -1,5 +1,6 @@
-package dev.routelens.cli;
+package dev.routelens.cli.bench;
 
+import dev.routelens.cli.Main;
 import dev.routelens.core.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * {@code tsne.csv}, {@code metrics.json}; {@code ablation.csv}, {@code routing_shift.csv}); {@code run.json}
  * holds timings and how much was resumed, and plots are drawn from the tables.
  */
-final class SoakBench {
+public final class SoakBench {
     /** One kind of run: its command line after {@code --out}/{@code --resume DIR}, and the files compared. */
     record Job(String name, List<String> args, List<String> results) {
     }
@@ -47,14 +48,14 @@ final class SoakBench {
      * @param seed seed of the kill moments
      * @param work a folder for the runs' outputs (emptied of them afterwards when every run matched)
      */
-    SoakBench(int runs, long seed, Path work) {
+    public SoakBench(int runs, long seed, Path work) {
         this.runs = runs;
         this.seed = seed;
         this.work = work;
     }
 
     /** Runs the soak; the figures include {@code mismatched}, the runs whose results differed. */
-    Map<String, Object> run() throws IOException, InterruptedException {
+    public Map<String, Object> run() throws IOException, InterruptedException {
         Files.createDirectories(work);
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Double> referenceSeconds = new LinkedHashMap<>();
