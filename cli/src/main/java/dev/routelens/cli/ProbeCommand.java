@@ -92,19 +92,19 @@ public final class ProbeCommand implements Callable<Integer> {
         }
         MoeConfig config = modelOptions.check(); // config.json and the tokenizer only: the input is checked before any weight loads
         AblationSet ablationSet = ablationSet(config);
-        Tokenized tokenized = tokenize(documents, modelOptions.tokenizer(), config);
+        Encoded encoded = encode(documents, modelOptions.tokenizer(), config);
         try (OutputLock lock = stdout ? null : OutputPaths.holdFileFolder("--out", out);
              LoadedModel loaded = modelOptions.load()) {
             MoeConfig c = loaded.model().config();
             Map<String, Hook> hooks = ablationSet.hooks(c.topK());
-            long tokens = tokenized.ids().stream().mapToLong(ids -> ids.length).sum() * (hooks.isEmpty() ? 1 : 2);
+            long tokens = encoded.ids().stream().mapToLong(ids -> ids.length).sum() * (hooks.isEmpty() ? 1 : 2);
             List<ProbeRun.Document> results;
             try (Progress bar = loaded.streaming() == null ? null
                     : new Progress("probe", StreamControl.tokenParts(c, tokens))) {
                 if (bar != null) {
                     loaded.streaming().attach(bar, true);
                 }
-                results = ProbeRun.run(loaded.probe(), tokenized.ids(),
+                results = ProbeRun.run(loaded.probe(), encoded.ids(),
                         NameFilter.of("layers.*.moe.gate", "layers.*.moe.topk", "layers.*.moe.topk_weights"), hooks);
             }
             Map<String, Object> json = new LinkedHashMap<>();
@@ -118,19 +118,19 @@ public final class ProbeCommand implements Callable<Integer> {
             json.put("bos", bosJson);
             List<Map<String, Object>> docs = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
-                Sample s = tokenized.samples().get(i);
+                Sample s = encoded.samples().get(i);
                 Map<String, Object> doc = new LinkedHashMap<>();
                 if (documents.many()) {
                     doc.put("id", s.id());
                     doc.put("label", s.label());
                 }
                 doc.put("kind", s.kind().id());
-                doc.putAll(ProbeJson.document(tokenized.ids().get(i), loaded.tokenizer(), c, results.get(i)));
+                doc.putAll(ProbeJson.document(encoded.ids().get(i), loaded.tokenizer(), c, results.get(i)));
                 docs.add(doc);
             }
             if (documents.many()) {
                 json.put("documents", docs);
-                json.put("errors", tokenized.errors());
+                json.put("errors", encoded.errors());
             } else {
                 json.putAll(docs.get(0));
             }
@@ -144,13 +144,18 @@ public final class ProbeCommand implements Callable<Integer> {
             } else {
                 AtomicFiles.write(out, w -> mapper.writeValue(w, json));
             }
-            (stdout ? System.err : System.out).println(summary(tokenized, results, c, stdout ? "stdout" : out.toString()));
+            (stdout ? System.err : System.out).println(summary(encoded, results, c, stdout ? "stdout" : out.toString()));
         }
         return 0;
     }
 
     /** The documents' token ids, and (for a sample file) the records the tokenizer refused, as errors. */
-    record Tokenized(List<Sample> samples, List<int[]> ids, List<SampleError> errors) {
+    record Encoded(List<Sample> samples, List<int[]> ids, List<SampleError> errors) {
+        Encoded {
+            if (samples.isEmpty() || samples.size() != ids.size()) {
+                throw new IllegalArgumentException(samples.size() + " documents but " + ids.size() + " token lists");
+            }
+        }
     }
 
     /**
@@ -158,15 +163,15 @@ public final class ProbeCommand implements Callable<Integer> {
      * context, is refused; a sample file's record the tokenizer refuses joins the errors (on stderr and in the
      * JSON), while one longer than the context is refused naming it.
      */
-    private Tokenized tokenize(ProbeInput documents, Tokenizer tokenizer, MoeConfig config) {
+    private Encoded encode(ProbeInput documents, Tokenizer tokenizer, MoeConfig config) {
         List<Sample> kept = new ArrayList<>();
         List<int[]> ids = new ArrayList<>();
         List<SampleError> errors = new ArrayList<>(documents.errors());
         for (Sample s : documents.documents()) {
             String where = documents.many() ? "--input " + s.file() + ":" + s.line() + " (" + s.id() + ")" : s.source();
-            int[] encoded;
+            int[] tokenIds;
             try {
-                encoded = tokenizer.encode(s.text(), s.kind());
+                tokenIds = tokenizer.encode(s.text(), s.kind());
             } catch (IllegalArgumentException e) {
                 if (!documents.many()) {
                     throw new UserError(where + ": the tokenizer refuses it: " + e.getMessage());
@@ -174,15 +179,15 @@ public final class ProbeCommand implements Callable<Integer> {
                 errors.add(new SampleError(s.file(), s.line(), s.id(), "tokenizer: " + Main.oneLine(e)));
                 continue;
             }
-            if (encoded.length == 0) {
+            if (tokenIds.length == 0) {
                 throw new UserError(where + ": the input has no tokens (it is empty and the tokenizer adds no BOS)");
             }
-            if (encoded.length > config.maxPositions()) {
-                throw new UserError(where + ": input has " + encoded.length + " tokens, more than the model's context of "
+            if (tokenIds.length > config.maxPositions()) {
+                throw new UserError(where + ": input has " + tokenIds.length + " tokens, more than the model's context of "
                         + config.maxPositions() + "; shorten it (figure1 and stats chunk long documents)");
             }
             kept.add(s);
-            ids.add(encoded);
+            ids.add(tokenIds);
         }
         if (kept.isEmpty()) {
             throw new UserError("--input " + input.file + ": the tokenizer refused every record; the first: " + errors.get(0));
@@ -191,10 +196,10 @@ public final class ProbeCommand implements Callable<Integer> {
             System.err.println("probe: " + errors.size() + " record(s) of --input " + input.file
                     + " left out (listed under \"errors\" in the JSON); the first: " + errors.get(0));
         }
-        return new Tokenized(kept, ids, errors);
+        return new Encoded(kept, ids, errors);
     }
 
-    private static String summary(Tokenized t, List<ProbeRun.Document> results, MoeConfig c, String where) {
+    private static String summary(Encoded t, List<ProbeRun.Document> results, MoeConfig c, String where) {
         long tokens = t.ids().stream().mapToLong(ids -> ids.length).sum();
         String nll;
         if (results.size() == 1) {

@@ -66,6 +66,18 @@ class ProbeTokenNllTest {
     }
 
     @Test
+    void aStreamedProbeRunsTheBaselineInTheSamePassAndAgrees(@TempDir Path dir) throws IOException {
+        JsonNode memory = probe(dir.resolve("memory.json"), "--ablate", "1:3");
+        JsonNode streamed = probe(dir.resolve("streamed.json"), "--ablate", "1:3", "--stream");
+        for (String key : java.util.List.of("nll", "baseline_nll")) {
+            assertEquals(memory.get(key).asDouble(), streamed.get(key).asDouble(), 1e-5, key);
+        }
+        assertEquals(streamed.get("nll").asDouble(), sum(streamed.get("token_nll")) / (streamed.get("tokens").size() - 1),
+                JSON_FLOAT);
+        assertTrue(streamed.has("stream"), "the stream record is written");
+    }
+
+    @Test
     void outDashWritesTheJsonToStdoutAndTheSummaryToStderr(@TempDir Path dir) throws IOException {
         JsonNode file = probe(dir.resolve("p.json"));
         CliRun run = CliRun.of("probe", "--text", TEXT, "--out", "-");
