@@ -61,6 +61,12 @@ public final class Figure1Result {
         return quality;
     }
 
+    /** The k and perplexity the measures used, and warnings where a small set makes them mislead. */
+    public Figure1Caveats caveats() {
+        return Figure1Caveats.of(choices.classCounts(), quality.knnK(), settings.perplexity(),
+                embedding.stat("perplexity"));
+    }
+
     /** The records the readers or the tokenizer refused, left out of the figure. */
     public List<SampleError> rejected() {
         return rejected;
@@ -90,11 +96,14 @@ public final class Figure1Result {
         metrics.put("embedding", embedding.method());
         metrics.put("dims", settings.dims());
         metrics.put("quality", quality);
+        metrics.putAll(caveats().json());
         AtomicFiles.write(out.resolve("metrics.json"), w -> Json.MAPPER.writeValue(w, metrics));
         try (var s = timer.stage("plots")) {
             Figure1Plots.write(out, choices, embedding);
         }
         Map<String, Object> record = new LinkedHashMap<>(run);
+        record.put("perplexity_effective", caveats().perplexity().orElse(null));
+        record.put("knn_k_effective", quality.knnK());
         record.put("stage_seconds", timer.seconds());
         record.put("wall_seconds", timer.wallSeconds());
         AtomicFiles.write(out.resolve("run.json"), w -> Json.MAPPER.writeValue(w, record));
@@ -136,6 +145,9 @@ public final class Figure1Result {
                 q.silhouetteHighCosine(), q.silhouetteLow()));
         s.append(String.format("  kNN (k=%d)   E_T %.3f   embedding %.3f%n", q.knnK(), q.knnAccuracyHigh(), q.knnAccuracyLow()));
         s.append(String.format("  trustworthiness (k=%d) %.3f%n", q.trustworthinessK(), q.trustworthiness()));
+        for (String warning : caveats().warnings()) {
+            s.append("  warning: ").append(warning).append(System.lineSeparator());
+        }
         if (resumedBatches > 0) {
             s.append(String.format("  resumed %d finished batches from the checkpoint%n", resumedBatches));
         }
