@@ -27,13 +27,13 @@ public final class Figure1Result {
     private final QualityReport quality;
     private final Figure1Settings settings;
     private final List<SampleError> rejected;
-    private final Map<String, Object> run;
+    private final RunJson run;
     private final StageTimer timer;
     private final int resumedBatches;
     private final int resumedLayers;
 
     Figure1Result(ExpertChoiceTable choices, Embedding embedding, QualityReport quality, Figure1Settings settings,
-                  List<SampleError> rejected, Map<String, Object> run, StageTimer timer, int resumedBatches,
+                  List<SampleError> rejected, RunJson run, StageTimer timer, int resumedBatches,
                   int resumedLayers) {
         this.choices = choices;
         this.embedding = embedding;
@@ -59,6 +59,17 @@ public final class Figure1Result {
     /** Silhouette, kNN accuracy, trustworthiness and centroid distances. */
     public QualityReport quality() {
         return quality;
+    }
+
+    /** run.json's fields (its timings are added when saved). */
+    public RunJson run() {
+        return run;
+    }
+
+    /** The same result, its run.json naming the CLI's command line and inputs ({@link RunJson#withInvocation}). */
+    public Figure1Result withInvocation(java.util.List<String> args, java.util.Map<String, String> inputs) {
+        return new Figure1Result(choices, embedding, quality, settings, rejected, run.withInvocation(args, inputs), timer,
+                resumedBatches, resumedLayers);
     }
 
     /** The records the readers or the tokenizer refused, left out of the figure. */
@@ -94,10 +105,7 @@ public final class Figure1Result {
         try (var s = timer.stage("plots")) {
             Figure1Plots.write(out, choices, embedding);
         }
-        Map<String, Object> record = new LinkedHashMap<>(run);
-        record.put("stage_seconds", timer.seconds());
-        record.put("wall_seconds", timer.wallSeconds());
-        AtomicFiles.write(out.resolve("run.json"), w -> Json.MAPPER.writeValue(w, record));
+        run.write(out.resolve("run.json"));
     }
 
     private void writeCoordinates(Path file) throws IOException {
