@@ -56,12 +56,12 @@ class Figure1EndToEndTest {
         assertEquals(37, tsne.size());
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         JsonNode q = metrics.get("quality");
-        for (String key : List.of("silhouetteHighEuclidean", "silhouetteHighCosine", "silhouetteLow", "knnAccuracyHigh",
-                "knnAccuracyLow", "trustworthiness", "labelOrder", "centroidDistancesHigh", "centroidDistancesLow")) {
+        for (String key : List.of("silhouette_high_euclidean", "silhouette_high_cosine", "silhouette_low", "knn_accuracy_high",
+                "knn_accuracy_low", "trustworthiness", "label_order", "centroid_distances_high", "centroid_distances_low")) {
             assertTrue(q.has(key), "metrics.json lacks " + key);
         }
-        assertEquals(6, q.get("labelOrder").size());
-        assertEquals(6, q.get("centroidDistancesHigh").size());
+        assertEquals(6, q.get("label_order").size());
+        assertEquals(6, q.get("centroid_distances_high").size());
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         for (String key : List.of("model", "config_sha256", "samples", "counts", "seed", "versions", "stage_seconds")) {
             assertTrue(run.has(key), "run.json lacks " + key);

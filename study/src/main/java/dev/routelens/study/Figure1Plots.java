@@ -23,7 +23,7 @@ public final class Figure1Plots {
     public static void write(Path out, ExpertChoiceTable choices, Embedding embedding) throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
         Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
-                choices.labels().toArray(String[]::new), embedding.coords(), axis);
+                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis);
         Map<String, double[]> means = choices.classMeans();
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
         List<double[][]> matrices = new ArrayList<>();

@@ -18,9 +18,9 @@ public final class StatsPlots {
         List<String> classes = ClassStyle.order(report.classLabels().stream()
                 .filter(l -> !l.equals(RoutingReport.ALL_CLASSES)).toList());
         int e = report.numExperts();
-        List<String> experts = new ArrayList<>();
+        List<String> experts = new ArrayList<>(); // expert indices: the CSV's expert column holds integers
         for (int j = 0; j < e; j++) {
-            experts.add("E" + j);
+            experts.add(Integer.toString(j));
         }
         double[][] share = new double[classes.size()][];
         List<double[][]> coactivation = new ArrayList<>();
@@ -30,7 +30,7 @@ public final class StatsPlots {
         }
         BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
                 "expert", "share of slots", experts, classes, share, 1.0 / e);
-        Heatmap.write(out, "coactivation_layer" + layer, "P(j chosen | i chosen), layer " + layer, classes, coactivation,
-                "expert i", "expert j", false);
+        Heatmap.write(out, "coactivation_layer" + layer, "P(to chosen | from chosen), layer " + layer, classes, coactivation,
+                "from expert", "to expert", false);
     }
 }
