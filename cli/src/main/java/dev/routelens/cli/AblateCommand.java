@@ -11,6 +11,7 @@ import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
 import dev.routelens.study.AblationOutcome;
 import dev.routelens.study.AblationRun;
+import dev.routelens.study.SavedFiles;
 import dev.routelens.study.StageTimer;
 import java.nio.file.Path;
 import java.util.List;
@@ -141,12 +142,12 @@ public final class AblateCommand implements Callable<Integer> {
                             checkpoint.resolve("sweep-" + m.id() + ".state"), timer)
                     : AblationRun.each(loaded, samples, tokens, List.of(single), timer))
                     .withInvocation(CommandLines.of(spec), record.inputs());
-            outcome.save(out);
+            SavedFiles saved = outcome.save(out);
             if (outcome.results().size() == 1) {
                 System.out.print(outcome.classLines());
             }
-            System.out.printf("ablate: %d ablation(s) x %d documents -> %s%n", outcome.results().size(),
-                    tokens.docs().size(), out.resolve("ablation.csv").toAbsolutePath());
+            System.out.printf("ablate: %d ablation(s) x %d documents%n", outcome.results().size(), tokens.docs().size());
+            System.out.print(saved.summary());
         }
     }
 

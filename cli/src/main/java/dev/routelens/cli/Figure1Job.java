@@ -92,8 +92,7 @@ final class Figure1Job {
         try (loaded) {
             Figure1Result result = Figure1Study.run(loaded, samples, tokens, settings, checkpoint.resolve("routing.jsonl"),
                     timer).withInvocation(commandLine, record.inputs());
-            result.save(out);
-            System.out.print(result.summary(out, errorsCsv));
+            System.out.print(result.summary(result.save(out)));
         }
     }
 }

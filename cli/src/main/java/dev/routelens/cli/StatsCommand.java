@@ -8,6 +8,7 @@ import dev.routelens.study.LoadedModel;
 import dev.routelens.study.OutputPaths;
 import dev.routelens.study.StatsResult;
 import dev.routelens.study.StatsStudy;
+import dev.routelens.study.SavedFiles;
 import dev.routelens.study.StageTimer;
 import dev.routelens.study.Tokenized;
 import java.nio.file.Path;
@@ -90,9 +91,10 @@ public final class StatsCommand implements Callable<Integer> {
         try (loaded) {
             StatsResult result = StatsStudy.run(loaded, samples, tokens, chartLayer, checkpoint.resolve("stats.jsonl"),
                     timer).withInvocation(CommandLines.of(spec), record.inputs());
-            result.save(out);
-            System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
-                    result.documents(), result.report().classLabels().size() - 1, out.toAbsolutePath());
+            SavedFiles saved = result.save(out);
+            System.out.printf("stats: %d documents, %d classes%n", result.documents(),
+                    result.report().classLabels().size() - 1);
+            System.out.print(saved.summary());
         }
     }
 }

@@ -68,16 +68,18 @@ public record AblationOutcome(List<AblationResult> results, AblationSweep sweep,
     }
 
     /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
         if (sweep != null) {
             try (var s = timer.stage("plots")) {
-                AblationPlots.write(out, sweep);
+                AblationPlots.write(out, sweep, saved);
             }
         }
-        AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
-        AblationSweep.writeShiftCsv(out.resolve("routing_shift.csv"), results);
-        run.write(out.resolve("run.json"));
+        AblationSweep.writeResultsCsv(saved.add(out.resolve("ablation.csv")), results);
+        AblationSweep.writeShiftCsv(saved.add(out.resolve("routing_shift.csv")), results);
+        run.write(saved.add(out.resolve("run.json")));
+        return saved;
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class StatsPlots {
     private StatsPlots() {
     }
 
-    public static void write(Path out, RoutingReport report, int layer) throws IOException {
+    public static void write(Path out, RoutingReport report, int layer, SavedFiles saved) throws IOException {
         List<String> classes = ClassStyle.order(report.classLabels().stream()
                 .filter(l -> !l.equals(RoutingReport.ALL_CLASSES)).toList());
         int e = report.numExperts();
@@ -28,9 +28,9 @@ public final class StatsPlots {
             share[c] = report.row(classes.get(c), layer).expertShare();
             coactivation.add(report.row(classes.get(c), layer).coActivation());
         }
-        BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
-                "expert", "share of slots", experts, classes, share, 1.0 / e);
-        Heatmap.write(out, "coactivation_layer" + layer, "P(to chosen | from chosen), layer " + layer, classes, coactivation,
-                "from expert", "to expert", false);
+        saved.add(BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
+                "expert", "share of slots", experts, classes, share, 1.0 / e));
+        saved.add(Heatmap.write(out, "coactivation_layer" + layer, "P(to chosen | from chosen), layer " + layer, classes, coactivation,
+                "from expert", "to expert", false));
     }
 }

@@ -47,16 +47,18 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
     }
 
     /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
-        report.writeMetricsCsv(out.resolve("routing_metrics.csv"));
-        report.writeCoActivationCsv(out.resolve("coactivation.csv"));
-        report.writeJson(out.resolve("routing_report.json"));
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
+        report.writeMetricsCsv(saved.add(out.resolve("routing_metrics.csv")));
+        report.writeCoActivationCsv(saved.add(out.resolve("coactivation.csv")));
+        report.writeJson(saved.add(out.resolve("routing_report.json")));
         try (var s = timer.stage("plots")) {
-            StatsPlots.write(out, report, chartLayer);
+            StatsPlots.write(out, report, chartLayer, saved);
         }
-        AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
-        run.write(out.resolve("run.json"));
+        AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
+        run.write(saved.add(out.resolve("run.json")));
+        return saved;
     }
 
     @Override
