@@ -11,6 +11,8 @@ import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
 import dev.routelens.study.AblationOutcome;
 import dev.routelens.study.AblationRun;
+import dev.routelens.study.SavedFiles;
+import dev.routelens.study.StageTimer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -75,11 +77,15 @@ public final class AblateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--keep-checkpoint", description = "Keep DIR/.checkpoint/ after a successful run (default: removed; --resume of a finished run then says so and does nothing).")
+    boolean keepCheckpoint;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted --sweep in DIR. Every input must be the same (options, model, documents); a difference is refused by name.")
     Path resume;
 
     @Override
     public Integer call() throws Exception {
+        StageTimer timer = new StageTimer();
         AblationMode m = parseMode();
         if (target.allLayers && m != AblationMode.ZERO_SHARED) {
             throw new UserError("--all-layers applies to --mode zero-shared only; use --sweep for " + m.id());
@@ -101,28 +107,47 @@ public final class AblateCommand implements Callable<Integer> {
         out = OutputPaths.runFolder("ablate", out, resume);
         Ablation single = planned(m, modelOptions.check()); // config.json only: a layer or expert the model lacks fails now
         try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
-            run(m, single);
+            if (resume == null) {
+                RunRecord.startFresh(out);
+            }
+            run(m, single, timer);
+            RunRecord.finish(out, keepCheckpoint);
         }
         return 0;
     }
 
-    private void run(AblationMode m, Ablation single) throws Exception {
-        SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
-        Tokenized tokens = Tokenized.of(samples, modelOptions.tokenizer());
+    private void run(AblationMode m, Ablation single, StageTimer timer) throws Exception {
+        SampleSet samples;
+        try (var s = timer.stage("samples")) {
+            samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
+        }
+        Tokenized tokens;
+        try (var s = timer.stage("tokenize")) {
+            tokens = Tokenized.of(samples, modelOptions.tokenizer());
+        }
         tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
-        Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
-                .begin(out, resume != null);
-        try (LoadedModel loaded = modelOptions.load()) {
-            AblationOutcome outcome = target.sweep
-                    ? AblationRun.sweep(loaded, tokens, m, topR(m), !noResidualCache,
-                            checkpoint.resolve("sweep-" + m.id() + ".state"))
-                    : AblationRun.each(loaded, tokens, List.of(single));
-            outcome.save(out);
+        RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity());
+        Path checkpoint = record.begin(out, resume != null);
+        if (checkpoint == null) {
+            System.out.println(RunRecord.finishedMessage(out, "ablate"));
+            return;
+        }
+        LoadedModel loaded;
+        try (var s = timer.stage("load_model")) {
+            loaded = modelOptions.load();
+        }
+        try (loaded) {
+            AblationOutcome outcome = (target.sweep
+                    ? AblationRun.sweep(loaded, samples, tokens, m, topR(m), !noResidualCache,
+                            checkpoint.resolve("sweep-" + m.id() + ".state"), timer)
+                    : AblationRun.each(loaded, samples, tokens, List.of(single), timer))
+                    .withInvocation(CommandLines.of(spec), record.inputs());
+            SavedFiles saved = outcome.save(out);
             if (outcome.results().size() == 1) {
                 System.out.print(outcome.classLines());
             }
-            System.out.printf("ablate: %d ablation(s) x %d documents -> %s%n", outcome.results().size(),
-                    tokens.docs().size(), out.resolve("ablation.csv").toAbsolutePath());
+            System.out.printf("ablate: %d ablation(s) x %d documents%n", outcome.results().size(), tokens.docs().size());
+            System.out.print(saved.summary());
         }
     }
 

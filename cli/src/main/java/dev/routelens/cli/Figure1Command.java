@@ -31,6 +31,9 @@ public final class Figure1Command implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in DIR (same inputs and model); finished batches are not recomputed.")
     Path resume;
 
+    @Option(names = "--keep-checkpoint", description = "Keep DIR/.checkpoint/ after a successful run (default: removed; --resume of a finished run then says so and does nothing).")
+    boolean keepCheckpoint;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for sampling and t-SNE (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -58,8 +61,8 @@ public final class Figure1Command implements Callable<Integer> {
             throw new UserError("--out and --resume are exclusive: --resume DIR continues the run in DIR and writes there");
         }
         Path dir = resume != null ? resume : out != null ? out : DEFAULT_OUT;
-        Figure1Job job = new Figure1Job(modelOptions, sampleOptions, RunRecord.of(spec), dir, resume != null, seed, dims, perplexity,
-                iterations, method, batchTokens, batchDocs);
+        Figure1Job job = new Figure1Job(modelOptions, sampleOptions, RunRecord.of(spec), CommandLines.of(spec), dir,
+                keepCheckpoint, resume != null, seed, dims, perplexity, iterations, method, batchTokens, batchDocs);
         job.run();
         return 0;
     }

@@ -24,12 +24,15 @@ final class Figure1Job {
     private final ModelOptions modelOptions;
     private final SampleOptions sampleOptions;
     private final RunRecord record;
+    private final java.util.List<String> commandLine;
     private final Path out;
     private final boolean resume;
+    private final boolean keepCheckpoint;
     private final Figure1Settings settings;
 
     /** Checks every t-SNE and batching option here, so that none fails after the documents are routed. */
-    Figure1Job(ModelOptions modelOptions, SampleOptions sampleOptions, RunRecord record, Path out, boolean resume,
+    Figure1Job(ModelOptions modelOptions, SampleOptions sampleOptions, RunRecord record, java.util.List<String> commandLine,
+               Path out, boolean keepCheckpoint, boolean resume,
                long seed, int dims, double perplexity, int iterations, String method, int batchTokens, int batchDocs) {
         try {
             this.settings = new Figure1Settings(seed, dims, perplexity, iterations, method, batchTokens, batchDocs);
@@ -39,8 +42,10 @@ final class Figure1Job {
         this.modelOptions = modelOptions;
         this.sampleOptions = sampleOptions;
         this.record = record;
+        this.commandLine = commandLine;
         this.out = out;
         this.resume = resume;
+        this.keepCheckpoint = keepCheckpoint;
     }
 
     /**
@@ -56,7 +61,11 @@ final class Figure1Job {
             OutputPaths.runFolder("figure1", null, out);
         }
         try (OutputLock lock = OutputPaths.holdFolder(resume ? "--resume" : "--out", out)) {
+            if (!resume) {
+                RunRecord.startFresh(out);
+            }
             run(timer);
+            RunRecord.finish(out, keepCheckpoint);
         }
     }
 
@@ -72,15 +81,18 @@ final class Figure1Job {
         Optional<Path> errorsCsv = tokens.writeErrors(out);
         tokens.require(SampleRequirements.FIGURE1, errorsCsv);
         Path checkpoint = record.withDocuments(tokens.docs()).with("model", modelOptions.identity()).begin(out, resume);
+        if (checkpoint == null) {
+            System.out.println(RunRecord.finishedMessage(out, "figure1"));
+            return;
+        }
         LoadedModel loaded;
         try (var s = timer.stage("load_model")) {
             loaded = modelOptions.load();
         }
         try (loaded) {
             Figure1Result result = Figure1Study.run(loaded, samples, tokens, settings, checkpoint.resolve("routing.jsonl"),
-                    timer);
-            result.save(out);
-            System.out.print(result.summary(out, errorsCsv));
+                    timer).withInvocation(commandLine, record.inputs());
+            System.out.print(result.summary(result.save(out)));
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationSet;
 import dev.routelens.samples.Sample;
 import dev.routelens.samples.SampleError;
+import dev.routelens.study.CaptureNpz;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.study.OutputPaths;
 import dev.routelens.study.Progress;
@@ -144,6 +145,9 @@ public final class ProbeCommand implements Callable<Integer> {
                 System.out.flush();
             } else {
                 AtomicFiles.write(out, w -> mapper.writeValue(w, json));
+                if (!documents.many()) { // the captures for NumPy: FILE.npz beside FILE.json
+                    CaptureNpz.write(CaptureNpz.beside(out), results.get(0).captured(), encoded.ids().get(0));
+                }
             }
             (stdout ? System.err : System.out).println(summary(encoded, results, c, stdout ? "stdout" : out.toString()));
         }

@@ -30,6 +30,12 @@ import picocli.CommandLine.Model.OptionSpec;
  * the documents the sample options select) is refused, naming each, before any work. Without it a resume with
  * another {@code --mode} or {@code --seed} started over and silently replaced the finished results.
  *
+ * <p>A run that succeeds removes {@code .checkpoint/} ({@link #finish}) unless {@code --keep-checkpoint}. Its
+ * run.json keeps the same command and inputs, so a {@code --resume} of the finished folder is still checked
+ * against them: a difference is refused by name, and the same inputs find nothing to resume ({@link #begin}
+ * returns null; the command says so and exits 0). A fresh run removes an earlier run.json first, so a run.json
+ * always belongs to the folder's last run.
+ *
  * <p>The inputs are every option of the command as given or defaulted, except those that only say where or how
  * (see {@link #NOT_INPUTS}), plus digests of the model and the documents. Paths are compared absolute.
  */
@@ -43,7 +49,7 @@ final class RunRecord {
      * {@code --threads} (byte-identical results then assume the same thread count, see TorchThreads).
      */
     static final Set<String> NOT_INPUTS = Set.of("--out", "--resume", "--help", "--version", "--debug",
-            "--memory-budget", "--load-ahead", "--threads");
+            "--memory-budget", "--load-ahead", "--threads", "--keep-checkpoint");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -81,14 +87,49 @@ final class RunRecord {
         return with("documents", docs.size() + " sha256:" + Digests.hex(md));
     }
 
+    /** What a {@code --resume} of a finished run with the same inputs prints; it does no work. */
+    static String finishedMessage(Path dir, String command) {
+        return command + ": " + dir.toAbsolutePath() + " holds this " + command + " run, finished (run.json) and its"
+                + " checkpoint removed: nothing to resume. To run it again, use --out " + dir;
+    }
+
+    /** A fresh run in {@code dir} first removes an earlier run's run.json: until this run ends, none is finished. */
+    static void startFresh(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve("run.json"));
+    }
+
+    /**
+     * After a successful run: removes {@code dir/.checkpoint/}, unless {@code keep}. {@value #FILE} goes last, so a
+     * run killed while this deletes still resumes (its record intact) or is finished (nothing left).
+     */
+    static void finish(Path dir, boolean keep) throws IOException {
+        if (keep) {
+            return;
+        }
+        Path checkpoint = dir.resolve(".checkpoint");
+        if (!Files.isDirectory(checkpoint)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(checkpoint)) {
+            for (Path f : files.filter(f -> !f.getFileName().toString().equals(FILE)).toList()) {
+                Folders.deleteTree(f);
+            }
+        }
+        Folders.deleteTree(checkpoint);
+    }
+
+    /** The inputs, in declaration order, for run.json's {@code inputs}. */
     Map<String, String> inputs() {
-        return Map.copyOf(inputs);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }
 
     /**
      * Starts the run in {@code dir} and returns its checkpoint folder. A fresh run clears what an earlier run left
      * there and records its inputs; a resumed one must match the record, else it is refused naming each
      * difference. A folder whose earlier run stopped before recording anything is started afresh.
+     *
+     * @return the checkpoint folder, or null when {@code resume} finds this very run finished and its checkpoint
+     *     removed: run.json holds the same command and inputs, and there is nothing to resume
      */
     Path begin(Path dir, boolean resume) throws IOException {
         Path checkpoint = dir.resolve(".checkpoint");
@@ -96,6 +137,11 @@ final class RunRecord {
         if (resume && Files.isRegularFile(file)) {
             compare(dir, file);
             return checkpoint;
+        }
+        Path runJson = dir.resolve("run.json");
+        if (resume && !hasFiles(checkpoint) && Files.isRegularFile(runJson)) {
+            compare(dir, runJson);
+            return null;
         }
         if (resume && hasFiles(checkpoint)) {
             throw new UserError("--resume " + dir + ": " + checkpoint + " has no " + FILE
@@ -118,8 +164,13 @@ final class RunRecord {
             throw new UserError(file + ": unreadable (" + Main.oneLine(e) + "); start afresh with --out " + dir);
         }
         Object was = json.get("command");
-        if (!command.equals(was)) {
+        if (was != null && !command.equals(was)) {
             throw new UserError("--resume " + dir + " holds a " + was + " run, not a " + command + " run");
+        }
+        if (was == null || json.get("inputs") == null) {
+            throw new UserError("--resume " + dir + ": " + file.getFileName() + " records no CLI inputs (the JShell"
+                    + " facade or an older RouteLens wrote it), so this run cannot be checked against it; start afresh"
+                    + " with --out " + dir);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> before = json.get("inputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();

@@ -8,6 +8,8 @@ import dev.routelens.study.LoadedModel;
 import dev.routelens.study.OutputPaths;
 import dev.routelens.study.StatsResult;
 import dev.routelens.study.StatsStudy;
+import dev.routelens.study.SavedFiles;
+import dev.routelens.study.StageTimer;
 import dev.routelens.study.Tokenized;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,6 +37,9 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--keep-checkpoint", description = "Keep DIR/.checkpoint/ after a successful run (default: removed; --resume of a finished run then says so and does nothing).")
+    boolean keepCheckpoint;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in DIR (same inputs and model).")
     Path resume;
 
@@ -46,6 +51,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StageTimer timer = new StageTimer();
         if (layer != null && layer < 0) {
             throw new UserError("--layer must be a layer index >= 0, got " + layer);
         }
@@ -53,22 +59,42 @@ public final class StatsCommand implements Callable<Integer> {
         out = OutputPaths.runFolder("stats", out, resume);
         int chartLayer = StatsStudy.chartLayer(modelOptions.check(), layer); // config.json only: fails now
         try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
-            run(chartLayer);
+            if (resume == null) {
+                RunRecord.startFresh(out);
+            }
+            run(chartLayer, timer);
+            RunRecord.finish(out, keepCheckpoint);
         }
         return 0;
     }
 
-    private void run(int chartLayer) throws Exception {
-        SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
-        Tokenized tokens = Tokenized.of(samples, modelOptions.tokenizer());
+    private void run(int chartLayer, StageTimer timer) throws Exception {
+        SampleSet samples;
+        try (var s = timer.stage("samples")) {
+            samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
+        }
+        Tokenized tokens;
+        try (var s = timer.stage("tokenize")) {
+            tokens = Tokenized.of(samples, modelOptions.tokenizer());
+        }
         tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
-        Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
-                .begin(out, resume != null);
-        try (LoadedModel loaded = modelOptions.load()) {
-            StatsResult result = StatsStudy.run(loaded, samples, tokens, chartLayer, checkpoint.resolve("stats.jsonl"));
-            result.save(out);
-            System.out.printf("stats: %d documents, %d classes -> %s (routing_metrics.csv, coactivation.csv, summary.json)%n",
-                    result.documents(), result.report().classLabels().size() - 1, out.toAbsolutePath());
+        RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity());
+        Path checkpoint = record.begin(out, resume != null);
+        if (checkpoint == null) {
+            System.out.println(RunRecord.finishedMessage(out, "stats"));
+            return;
+        }
+        LoadedModel loaded;
+        try (var s = timer.stage("load_model")) {
+            loaded = modelOptions.load();
+        }
+        try (loaded) {
+            StatsResult result = StatsStudy.run(loaded, samples, tokens, chartLayer, checkpoint.resolve("stats.jsonl"),
+                    timer).withInvocation(CommandLines.of(spec), record.inputs());
+            SavedFiles saved = result.save(out);
+            System.out.printf("stats: %d documents, %d classes%n", result.documents(),
+                    result.report().classLabels().size() - 1);
+            System.out.print(saved.summary());
         }
     }
 }

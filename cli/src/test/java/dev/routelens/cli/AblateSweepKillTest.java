@@ -82,7 +82,10 @@ class AblateSweepKillTest {
         watcher.start();
         CliRun resumed;
         try {
-            resumed = CliRun.of(ablate("--resume", killed).toArray(String[]::new));
+            // --keep-checkpoint: the watcher reads the state file until the run has returned
+            List<String> args = ablate("--resume", killed);
+            args.add("--keep-checkpoint");
+            resumed = CliRun.of(args.toArray(String[]::new));
         } finally {
             resuming.set(false);
             watcher.join();
@@ -97,6 +100,8 @@ class AblateSweepKillTest {
         for (String f : List.of("ablation.csv", "routing_shift.csv")) {
             assertArrayEquals(Files.readAllBytes(straight.resolve(f)), Files.readAllBytes(killed.resolve(f)), f);
         }
+        assertTrue(Files.exists(state), "--keep-checkpoint kept the sweep's state");
+        assertFalse(Files.exists(straight.resolve(".checkpoint")), "a finished run removes its checkpoint");
         System.out.printf("AblateSweepKillTest: killed at %d of %d runs; %.1f s in all%n", doneAtKill, RUNS,
                 (System.nanoTime() - started) / 1e9);
     }

@@ -96,6 +96,10 @@ class FamiliesCliTest {
         assertEquals("L15E63", header[header.length - 1]);
         assertEquals("L7E5", header[3 + 7 * 64 + 5]);
         assertEquals(1 + 6, csv.size());
+        com.fasterxml.jackson.databind.JsonNode weights = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("olmoe/run.json").toFile()).get("weights");
+        assertEquals("random_init", weights.get("source").asText(), "a random init is told apart from trained weights");
+        assertEquals(0, weights.get("init_seed").asLong());
         assertEquals(3 + 16 * 64, csv.get(1).split(",").length);
         List<String> usage = Files.readAllLines(dir.resolve("olmoe/expert_usage.csv"));
         assertEquals(1 + 3 * 16 * 64, usage.size(), "three classes x 16 layers x 64 experts, long form");

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.routelens.core.Digests;
+import org.jetbrains.bio.npy.NpyArray;
+import org.jetbrains.bio.npy.NpzFile;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -56,12 +59,12 @@ class Figure1EndToEndTest {
         assertEquals(37, tsne.size());
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         JsonNode q = metrics.get("quality");
-        for (String key : List.of("silhouetteHighEuclidean", "silhouetteHighCosine", "silhouetteLow", "knnAccuracyHigh",
-                "knnAccuracyLow", "trustworthiness", "labelOrder", "centroidDistancesHigh", "centroidDistancesLow")) {
+        for (String key : List.of("silhouette_high_euclidean", "silhouette_high_cosine", "silhouette_low", "knn_accuracy_high",
+                "knn_accuracy_low", "trustworthiness", "label_order", "centroid_distances_high", "centroid_distances_low")) {
             assertTrue(q.has(key), "metrics.json lacks " + key);
         }
-        assertEquals(6, q.get("labelOrder").size());
-        assertEquals(6, q.get("centroidDistancesHigh").size());
+        assertEquals(6, q.get("label_order").size());
+        assertEquals(6, q.get("centroid_distances_high").size());
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         for (String key : List.of("model", "config_sha256", "samples", "counts", "seed", "versions", "stage_seconds")) {
             assertTrue(run.has(key), "run.json lacks " + key);
@@ -74,6 +77,47 @@ class Figure1EndToEndTest {
         assertTrue(Files.readString(out.resolve("figure1.svg")).contains("<svg"));
         assertFalse(Files.exists(out.resolve("errors.csv")), "the default set has no bad records");
         assertTrue(run.get("stage_seconds").has("routing"));
+
+        OutputChecks.runJson(out, "figure1");
+        OutputChecks.summaryListsEveryFile(out, cli.out());
+        assertFalse(Files.exists(out.resolve(".checkpoint")), "a finished run removes its checkpoint");
+        JsonNode weights = run.get("weights");
+        assertEquals("checkpoint", weights.get("source").asText());
+        Path safetensors = Path.of(System.getProperty("routelens.home"), "model", "nano", "model.safetensors");
+        assertEquals(Digests.sha256Hex(Files.readAllBytes(safetensors)),
+                weights.get("files").get("model.safetensors").get("sha256").asText(), "the full digest of the weights");
+
+        // The .npz files hold the CSVs' numbers exactly, in the same row order.
+        try (NpzFile.Reader npz = NpzFile.read(out.resolve("expert_choice.npz"))) {
+            NpyArray e = npz.get("expert_choice", 1 << 18);
+            assertArrayEquals(new int[] {36, 26, 8}, e.getShape(), "[D, M, E]");
+            double[] values = e.asDoubleArray();
+            String[] ids = npz.get("ids", 1 << 18).asStringArray();
+            assertArrayEquals(java.util.stream.IntStream.range(0, 26).toArray(), npz.get("layers", 1 << 18).asIntArray());
+            for (int r = 1; r < choice.size(); r++) {
+                String[] cells = choice.get(r).split(",");
+                assertEquals(cells[0], ids[r - 1]);
+                for (int c = 0; c < 26 * 8; c++) {
+                    assertEquals(Double.parseDouble(cells[3 + c]), values[(r - 1) * 26 * 8 + c], 0.0, "row " + r + " column " + c);
+                }
+            }
+        }
+        try (NpzFile.Reader npz = NpzFile.read(out.resolve("tsne.npz"))) {
+            NpyArray coords = npz.get("coords", 1 << 18);
+            assertArrayEquals(new int[] {36, 3}, coords.getShape(), "[D, dims]");
+            double[] xyz = coords.asDoubleArray();
+            String[] labels = npz.get("labels", 1 << 18).asStringArray();
+            for (int r = 1; r < tsne.size(); r++) {
+                String[] cells = tsne.get(r).split(",");
+                assertEquals(cells[1], labels[r - 1]);
+                for (int k = 0; k < 3; k++) {
+                    assertEquals(Double.parseDouble(cells[2 + k]), xyz[(r - 1) * 3 + k], 0.0);
+                }
+            }
+        }
+        List<String> plotCsv = Files.readAllLines(out.resolve("figure1.csv"));
+        assertEquals("id,label,x,y,z,oblique_x,oblique_y", plotCsv.get(0));
+        assertEquals(tsne.get(1).split(",")[0], plotCsv.get(1).split(",")[0], "figure1.csv names documents by id");
     }
 
     @Test

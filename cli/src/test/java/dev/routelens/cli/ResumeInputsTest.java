@@ -2,17 +2,22 @@ package dev.routelens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --resume DIR} continues only the run in DIR: another mode, seed or sample set, or another command, is
- * refused by name before any work, and the finished results stay byte for byte.
+ * refused by name before any work, and the finished results stay byte for byte. A finished run's checkpoint is
+ * removed, unless --keep-checkpoint; run.json keeps its inputs, so a resume of it is still checked.
  */
 class ResumeInputsTest {
     private static final String[] SMALL = {"--labels", "molecules", "--per-class", "1"};
@@ -69,6 +74,38 @@ class ResumeInputsTest {
         CliRun stats = CliRun.of("stats", "--per-class", "2", "--resume", run.toString());
         assertNotEquals(0, stats.exit());
         assertTrue(stats.err().contains("holds a figure1 run, not a stats run"), stats.err());
+    }
+
+    @Test
+    void aFinishedRunRemovesItsCheckpointAndItsResumeFindsNothingToDo(@TempDir Path dir) throws Exception {
+        Path run = dir.resolve("stats");
+        CliRun first = CliRun.of(args(new String[] {"stats", "--out", run.toString()}));
+        assertEquals(0, first.exit(), first.err());
+        assertFalse(Files.exists(run.resolve(".checkpoint")), "a successful run removes its checkpoint");
+        JsonNode record = new ObjectMapper().readTree(run.resolve("run.json").toFile());
+        assertEquals("stats", record.get("command").asText());
+        assertEquals("42", record.get("inputs").get("--seed").asText(), "run.json keeps the inputs");
+        FileTime written = Files.getLastModifiedTime(run.resolve("routing_metrics.csv"));
+
+        CliRun again = CliRun.of(args(new String[] {"stats", "--resume", run.toString()}));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("nothing to resume"), again.out());
+        assertEquals(written, Files.getLastModifiedTime(run.resolve("routing_metrics.csv")), "nothing rewritten");
+
+        CliRun reseeded = CliRun.of(args(new String[] {"stats", "--seed", "7", "--resume", run.toString()}));
+        assertNotEquals(0, reseeded.exit());
+        assertTrue(reseeded.err().contains("--seed 7 (that run: 42)"), reseeded.err());
+
+        Path kept = dir.resolve("kept");
+        CliRun keep = CliRun.of(args(new String[] {"stats", "--keep-checkpoint", "--out", kept.toString()}));
+        assertEquals(0, keep.exit(), keep.err());
+        assertTrue(Files.exists(kept.resolve(".checkpoint").resolve("inputs.json")), "--keep-checkpoint keeps it");
+        byte[] csv = Files.readAllBytes(kept.resolve("routing_metrics.csv"));
+        CliRun resumed = CliRun.of(args(new String[] {"stats", "--resume", kept.toString()}));
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.out().startsWith("stats:"), "a kept checkpoint is resumed: " + resumed.out());
+        assertArrayEquals(csv, Files.readAllBytes(kept.resolve("routing_metrics.csv")));
+        assertFalse(Files.exists(kept.resolve(".checkpoint")), "and removed once that run succeeds");
     }
 
     @Test

@@ -29,6 +29,10 @@ class StudyCommandsTest {
         for (String f : List.of("expert_share_layer5.png", "coactivation_layer5.png", "coactivation.csv")) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
+        assertTrue(metrics.get(0).endsWith(",E0,E1,E2,E3,E4,E5,E6,E7"), metrics.get(0));
+        assertEquals("panel,from_expert,to_expert,value", Files.readAllLines(dir.resolve("coactivation_layer5.csv")).get(0));
+        assertEquals(18, OutputChecks.runJson(dir, "stats").get("documents").asInt());
+        OutputChecks.summaryListsEveryFile(dir, run.out());
     }
 
     @Test
@@ -48,6 +52,10 @@ class StudyCommandsTest {
         assertEquals(0, all.exit(), all.err());
         assertEquals(1 + 26 * 2, Files.readAllLines(sweep.resolve("ablation.csv")).size());
         assertTrue(Files.size(sweep.resolve("ablation_delta.png")) > 0);
+        assertEquals("top-r", OutputChecks.runJson(sweep, "ablate").get("sweep_mode").asText());
+        OutputChecks.runJson(one, "ablate");
+        OutputChecks.summaryListsEveryFile(sweep, all.out());
+        OutputChecks.summaryListsEveryFile(one, single.out());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.routelens.embed;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
@@ -17,6 +19,7 @@ import java.util.List;
  * @param centroidDistancesHigh   {@code [C, C]} class-centroid distances in the source features
  * @param centroidDistancesLow    {@code [C, C]} the same in the embedding
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record QualityReport(
         double silhouetteHighEuclidean,
         double silhouetteHighCosine,

@@ -1,5 +1,7 @@
 package dev.routelens.routing;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.Arrays;
 
 /**
@@ -24,6 +26,7 @@ import java.util.Arrays;
  * @param loadBalance E * sum_e f_e * P_e, f_e = expertShare; 1 when uniform
  * @param entropy mean per-token entropy of the router softmax, in nats; at most ln E
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record LayerClassMetrics(
         String label,
         int layer,

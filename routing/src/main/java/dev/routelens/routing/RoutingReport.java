@@ -1,5 +1,7 @@
 package dev.routelens.routing;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.routelens.core.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,6 +28,7 @@ import org.apache.commons.csv.CSVPrinter;
  * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for the MoE layers in ascending order,
  *     named by real index
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
         int numLayers,
         int numExperts,
@@ -80,18 +83,18 @@ public record RoutingReport(
         throw new IllegalArgumentException("routing report has no row for class '" + label + "' layer " + layer);
     }
 
-    /** Header of {@link #writeMetricsCsv}: class, layer, counts, scalar metrics, expert_0.. */
+    /** Header of {@link #writeMetricsCsv}: class, layer, counts, scalar metrics, E0.. (the row's layer's experts). */
     public List<String> metricsHeader() {
         List<String> header = new ArrayList<>(List.of("class", "layer", "documents", "tokens", "token_pairs",
                 "repetition_top1", "repetition_either", "vocab_specialisation", "vocab_ids",
                 "load_balance", "entropy_nats"));
         for (int e = 0; e < numExperts; e++) {
-            header.add("expert_" + e);
+            header.add("E" + e);
         }
         return header;
     }
 
-    /** One row per (class, layer); expert_e columns hold the expert share. */
+    /** One row per (class, layer); column E{e} holds expert e's share at that row's layer. */
     public void writeMetricsCsv(Path file) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(metricsHeader().toArray(String[]::new))
                 .setRecordSeparator('\n').build();

@@ -100,7 +100,7 @@ class ExportTest {
         report.writeMetricsCsv(metricsCsv);
         List<String> lines = Files.readAllLines(metricsCsv);
         assertEquals("class,layer,documents,tokens,token_pairs,repetition_top1,repetition_either,"
-                + "vocab_specialisation,vocab_ids,load_balance,entropy_nats,expert_0,expert_1,expert_2", lines.get(0));
+                + "vocab_specialisation,vocab_ids,load_balance,entropy_nats,E0,E1,E2", lines.get(0));
         assertEquals(1 + 4 * 2, lines.size());
         assertTrue(lines.get(5).startsWith("text,0,1,1,0,NaN,NaN,"), lines.get(5));
         assertTrue(lines.get(7).startsWith("(all),0,3,13,10,"), lines.get(7));
@@ -116,7 +116,7 @@ class ExportTest {
         report.writeJson(json);
         RoutingReport back = RoutingReport.readJson(json);
         assertEquals(report, back);
-        assertTrue(Files.readString(json).contains("\"randomBaselineEither\""));
+        assertTrue(Files.readString(json).contains("\"random_baseline_either\""));
     }
 
     @Test

@@ -11,19 +11,28 @@ import java.util.List;
 
 /**
  * What ablating measured. {@link #save} writes the folder {@code ./routelens ablate --out DIR} writes:
- * ablation.csv, routing_shift.csv and, for a sweep, the ablation_delta heatmaps.
+ * ablation.csv, routing_shift.csv, run.json and, for a sweep, the ablation_delta heatmaps.
  *
  * @param results one per ablation, in order
  * @param sweep the sweep they form, or null for ablations chosen one by one
  * @param rejected the records the readers or the tokenizer refused
  * @param documents documents measured
+ * @param run run.json's fields
+ * @param timer the run's stage timings, which saving adds to
  */
 public record AblationOutcome(List<AblationResult> results, AblationSweep sweep, List<SampleError> rejected,
-                              int documents) {
+                              int documents, RunJson run, StageTimer timer) {
 
     public AblationOutcome {
         results = List.copyOf(results);
         rejected = List.copyOf(rejected);
+        java.util.Objects.requireNonNull(run, "run");
+        java.util.Objects.requireNonNull(timer, "timer");
+    }
+
+    /** The same outcome, its run.json naming the CLI's command line and inputs ({@link RunJson#withInvocation}). */
+    public AblationOutcome withInvocation(List<String> args, java.util.Map<String, String> inputs) {
+        return new AblationOutcome(results, sweep, rejected, documents, run.withInvocation(args, inputs), timer);
     }
 
     /** The only result; refused when there are several. */
@@ -59,13 +68,18 @@ public record AblationOutcome(List<AblationResult> results, AblationSweep sweep,
     }
 
     /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
         if (sweep != null) {
-            AblationPlots.write(out, sweep);
+            try (var s = timer.stage("plots")) {
+                AblationPlots.write(out, sweep, saved);
+            }
         }
-        AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
-        AblationSweep.writeShiftCsv(out.resolve("routing_shift.csv"), results);
+        AblationSweep.writeResultsCsv(saved.add(out.resolve("ablation.csv")), results);
+        AblationSweep.writeShiftCsv(saved.add(out.resolve("routing_shift.csv")), results);
+        run.write(saved.add(out.resolve("run.json")));
+        return saved;
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class AblationPlots {
     private AblationPlots() {
     }
 
-    public static void write(Path out, AblationSweep sweep) throws IOException {
+    public static void write(Path out, AblationSweep sweep, SavedFiles saved) throws IOException {
         List<String> classes = new ArrayList<>(ClassStyle.order(sweep.classLabels()));
         List<double[][]> deltas = new ArrayList<>();
         for (String c : classes) {
@@ -23,7 +23,7 @@ public final class AblationPlots {
         String what = sweep.mode() == AblationMode.ZERO_SHARED ? "the shared expert is zeroed"
                 : "an expert is knocked out";
         List<String> layers = java.util.Arrays.stream(sweep.layers()).mapToObj(Integer::toString).toList();
-        Heatmap.write(out, "ablation_delta", "NLL change when " + what + " (" + sweep.mode().id() + ")",
-                classes, deltas, "layer", layers, "expert", true);
+        saved.add(Heatmap.write(out, "ablation_delta", "NLL change when " + what + " (" + sweep.mode().id() + ")",
+                classes, deltas, "layer", layers, "expert", true));
     }
 }

@@ -20,10 +20,10 @@ public final class Figure1Plots {
     private Figure1Plots() {
     }
 
-    public static void write(Path out, ExpertChoiceTable choices, Embedding embedding) throws IOException {
+    public static void write(Path out, ExpertChoiceTable choices, Embedding embedding, SavedFiles saved) throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
-        Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
-                choices.labels().toArray(String[]::new), embedding.coords(), axis);
+        saved.add(Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
+                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis));
         Map<String, double[]> means = choices.classMeans();
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
         List<double[][]> matrices = new ArrayList<>();
@@ -31,7 +31,7 @@ public final class Figure1Plots {
             matrices.add(ExpertChoice.toMatrix(means.get(label), choices.experts()));
         }
         List<String> layers = java.util.Arrays.stream(choices.layers()).mapToObj(Integer::toString).toList();
-        Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", layers, "expert",
-                false);
+        saved.add(Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", layers,
+                "expert", false));
     }
 }

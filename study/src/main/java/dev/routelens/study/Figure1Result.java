@@ -27,13 +27,13 @@ public final class Figure1Result {
     private final QualityReport quality;
     private final Figure1Settings settings;
     private final List<SampleError> rejected;
-    private final Map<String, Object> run;
+    private final RunJson run;
     private final StageTimer timer;
     private final int resumedBatches;
     private final int resumedLayers;
 
     Figure1Result(ExpertChoiceTable choices, Embedding embedding, QualityReport quality, Figure1Settings settings,
-                  List<SampleError> rejected, Map<String, Object> run, StageTimer timer, int resumedBatches,
+                  List<SampleError> rejected, RunJson run, StageTimer timer, int resumedBatches,
                   int resumedLayers) {
         this.choices = choices;
         this.embedding = embedding;
@@ -44,6 +44,8 @@ public final class Figure1Result {
         this.timer = timer;
         this.resumedBatches = resumedBatches;
         this.resumedLayers = resumedLayers;
+        run.put("perplexity_effective", caveats().perplexity().orElse(null));
+        run.put("knn_k_effective", quality.knnK());
     }
 
     /** E_T, one row per document, with its MoE layers and experts. */
@@ -67,15 +69,26 @@ public final class Figure1Result {
                 embedding.stat("perplexity"));
     }
 
+    /** run.json's fields (its timings are added when saved). */
+    public RunJson run() {
+        return run;
+    }
+
+    /** The same result, its run.json naming the CLI's command line and inputs ({@link RunJson#withInvocation}). */
+    public Figure1Result withInvocation(java.util.List<String> args, java.util.Map<String, String> inputs) {
+        return new Figure1Result(choices, embedding, quality, settings, rejected, run.withInvocation(args, inputs), timer,
+                resumedBatches, resumedLayers);
+    }
+
     /** The records the readers or the tokenizer refused, left out of the figure. */
     public List<SampleError> rejected() {
         return rejected;
     }
 
     /**
-     * Writes expert_choice.csv, expert_choice_class_means.csv, tsne.csv, metrics.json, the plots, run.json and,
-     * when records were refused, errors.csv into {@code dir}, each atomically, holding the folder while it writes:
-     * another run writing there at the same time makes this fail, naming its pid.
+     * Writes expert_choice.csv and .npz, expert_choice_class_means.csv, tsne.csv and .npz, metrics.json, the plots,
+     * run.json and, when records were refused, errors.csv into {@code dir}, each atomically, holding the folder while
+     * it writes: another run writing there at the same time makes this fail, naming its pid.
      */
     public Path save(String dir) throws IOException {
         Path out = Path.of(dir);
@@ -86,27 +99,49 @@ public final class Figure1Result {
     }
 
     /** {@link #save(String)} into a folder the caller already holds (the CLI holds its folder for the whole run). */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
-        choices.writeCsv(out.resolve("expert_choice.csv"));
-        choices.writeClassMeansCsv(out.resolve("expert_choice_class_means.csv"));
-        writeCoordinates(out.resolve("tsne.csv"));
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
+        choices.writeCsv(saved.add(out.resolve("expert_choice.csv")));
+        writeChoicesNpz(saved.add(out.resolve("expert_choice.npz")));
+        choices.writeClassMeansCsv(saved.add(out.resolve("expert_choice_class_means.csv")));
+        writeCoordinates(saved.add(out.resolve("tsne.csv")));
+        writeCoordinatesNpz(saved.add(out.resolve("tsne.npz")));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("documents", choices.size());
         metrics.put("embedding", embedding.method());
         metrics.put("dims", settings.dims());
         metrics.put("quality", quality);
         metrics.putAll(caveats().json());
-        AtomicFiles.write(out.resolve("metrics.json"), w -> Json.MAPPER.writeValue(w, metrics));
+        AtomicFiles.write(saved.add(out.resolve("metrics.json")), w -> Json.MAPPER.writeValue(w, metrics));
         try (var s = timer.stage("plots")) {
-            Figure1Plots.write(out, choices, embedding);
+            Figure1Plots.write(out, choices, embedding, saved);
         }
-        Map<String, Object> record = new LinkedHashMap<>(run);
-        record.put("perplexity_effective", caveats().perplexity().orElse(null));
-        record.put("knn_k_effective", quality.knnK());
-        record.put("stage_seconds", timer.seconds());
-        record.put("wall_seconds", timer.wallSeconds());
-        AtomicFiles.write(out.resolve("run.json"), w -> Json.MAPPER.writeValue(w, record));
+        run.write(saved.add(out.resolve("run.json")));
+        return saved;
+    }
+
+    /**
+     * expert_choice.npz: {@code expert_choice} float64 {@code [D, M, E]} (row d, layer m, expert e is column
+     * L{layers[m]}E{e} of the CSV), {@code layers} int32 {@code [M]} (real indices), {@code ids} and {@code labels}
+     * {@code [D]} when ASCII.
+     */
+    private void writeChoicesNpz(Path file) throws IOException {
+        int d = choices.size();
+        int m = choices.layers().length;
+        NpzOut npz = new NpzOut().doubles("expert_choice", NpzOut.flat(choices.vectors()), d, m, choices.experts())
+                .ints("layers", choices.layers(), m);
+        npz.asciiStrings("ids", choices.ids());
+        npz.asciiStrings("labels", choices.labels());
+        npz.write(file);
+    }
+
+    /** tsne.npz: {@code coords} float64 {@code [D, dims]}, rows as in tsne.csv; {@code ids}, {@code labels} when ASCII. */
+    private void writeCoordinatesNpz(Path file) throws IOException {
+        NpzOut npz = new NpzOut().doubles("coords", NpzOut.flat(embedding.coords()), choices.size(), settings.dims());
+        npz.asciiStrings("ids", choices.ids());
+        npz.asciiStrings("labels", choices.labels());
+        npz.write(file);
     }
 
     private void writeCoordinates(Path file) throws IOException {
@@ -128,8 +163,10 @@ public final class Figure1Result {
         });
     }
 
-    /** The summary the CLI prints, naming {@code out} (the folder saved to) and {@code errorsCsv} when written. */
-    public String summary(Path out, Optional<Path> errorsCsv) {
+    /** The summary the CLI prints: counts, quality and every file {@code saved} lists. */
+    public String summary(SavedFiles saved) {
+        Optional<Path> errorsCsv = saved.files().stream().filter(f -> f.getFileName().toString().equals("errors.csv"))
+                .findFirst();
         StringBuilder s = new StringBuilder();
         s.append(String.format("figure1: %d documents, E_T width %d (%d MoE layers x %d experts)%n", choices.size(),
                 choices.width(), choices.layers().length, choices.experts()));
@@ -154,9 +191,7 @@ public final class Figure1Result {
         if (resumedLayers > 0) {
             s.append(String.format("  resumed %d finished layers from the checkpoint%n", resumedLayers));
         }
-        s.append("  outputs in ").append(out.toAbsolutePath()).append(": expert_choice.csv tsne.csv figure1.png figure1.svg")
-                .append(" expert_usage.png metrics.json run.json").append(System.lineSeparator());
-        return s.toString();
+        return s.append(saved.summary()).toString();
     }
 
     @Override

@@ -6,15 +6,12 @@ import dev.routelens.embed.QualityReport;
 import dev.routelens.embed.Tsne;
 import dev.routelens.embed.TsneConfig;
 import dev.routelens.embed.TsneMethod;
-import dev.routelens.model.TorchThreads;
 import dev.routelens.routing.ExpertChoiceTable;
 import dev.routelens.routing.LabeledTokens;
 import dev.routelens.routing.RoutingPass;
 import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,7 +62,7 @@ public final class Figure1Study {
             quality = QualityReport.of(high, embedding.coords(), choices.labels().toArray(String[]::new));
         }
         return new Figure1Result(choices, embedding, quality, settings, tokens.errors(),
-                record(loaded, samples, tokens, routing, choices, embedding, settings), timer,
+                record(loaded, samples, tokens, routing, choices, embedding, settings, timer), timer,
                 routing.resumedBatches(), routing.resumedLayers());
     }
 
@@ -83,18 +80,12 @@ public final class Figure1Study {
                 TsneConfig.DEFAULT_LEARNING_RATE, settings.seed(), m, TsneConfig.DEFAULT_THETA));
     }
 
-    /** run.json's fields, but the timings, which {@link Figure1Result#save} adds. */
-    private static Map<String, Object> record(LoadedModel loaded, SampleSet samples, Tokenized tokens,
-                                              RoutingPass.Result routing, ExpertChoiceTable choices,
-                                              Embedding embedding, Figure1Settings settings) throws IOException {
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("model", loaded.description());
-        run.put("config_sha256", loaded.configDigest());
-        run.put("device", loaded.model().device().toString());
-        run.put("dtype", loaded.model().precision().name().toLowerCase(Locale.ROOT));
-        run.put("torch_threads", TorchThreads.current());
+    /** run.json: the core fields ({@link RunJson}) then Figure 1's own. */
+    private static RunJson record(LoadedModel loaded, SampleSet samples, Tokenized tokens, RoutingPass.Result routing,
+                                  ExpertChoiceTable choices, Embedding embedding, Figure1Settings settings,
+                                  StageTimer timer) {
+        RunJson run = RunJson.start("figure1", loaded, samples, timer);
         run.put("expert_dispatch", loaded.model().dispatch().name().toLowerCase(Locale.ROOT));
-        run.put("samples", samples.source());
         run.put("counts", choices.classCounts());
         run.put("rejected", tokens.errors().size());
         run.put("chunked_documents", java.util.Arrays.stream(routing.chunks()).filter(c -> c > 1).count());
@@ -108,7 +99,6 @@ public final class Figure1Study {
         run.put("seed", settings.seed());
         run.put("embedding", embedding.method());
         run.put("perplexity_requested", settings.perplexity());
-        run.put("versions", Versions.all());
         return run;
     }
 }

@@ -134,8 +134,8 @@ public final class HookedMoe implements AutoCloseable {
     /** Knocks out {@code expert} at MoE layer {@code layer} in {@code mode} (reroute or zero). */
     public AblationOutcome ablate(SampleSet samples, int layer, int expert, String mode) {
         AblationMode m = AblationMode.parse(mode);
-        return AblationRun.each(loaded, tokenize(samples),
-                List.of(new Ablation(layer, expert, m, m == AblationMode.TOP_R ? 1 : 0)));
+        return AblationRun.each(loaded, samples, tokenize(samples),
+                List.of(new Ablation(layer, expert, m, m == AblationMode.TOP_R ? 1 : 0)), new StageTimer());
     }
 
     /**
@@ -147,13 +147,14 @@ public final class HookedMoe implements AutoCloseable {
         for (String s : specs) {
             ablations.add(Ablation.parse(s, 1));
         }
-        return AblationRun.each(loaded, tokenize(samples), ablations);
+        return AblationRun.each(loaded, samples, tokenize(samples), ablations, new StageTimer());
     }
 
     /** Every (MoE layer, expert) in {@code mode} (every MoE layer once for top-r and zero-shared). */
     public AblationOutcome sweep(SampleSet samples, String mode) throws java.io.IOException {
         AblationMode m = AblationMode.parse(mode);
-        return AblationRun.sweep(loaded, tokenize(samples), m, m == AblationMode.TOP_R ? 1 : 0, true, null);
+        return AblationRun.sweep(loaded, samples, tokenize(samples), m, m == AblationMode.TOP_R ? 1 : 0, true, null,
+                new StageTimer());
     }
 
     /** The sample set's documents as tokens; refusals are reported on stderr, an empty result is refused. */

@@ -8,6 +8,7 @@ import dev.routelens.core.Digests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A model ready to run, with its tokenizer and provenance.
@@ -17,12 +18,19 @@ import java.nio.file.Path;
  * @param description where it came from
  * @param configFile the config.json it was built from
  * @param streaming the stream settings of a layer-streamed model; null in memory
+ * @param initSeed the seed of a random-init model's weights; null for weights read from {@code configFile}'s folder
  */
 public record LoadedModel(MoeTransformer model, Tokenizer tokenizer, String description, Path configFile,
-                          StreamProgress streaming) implements AutoCloseable {
+                          StreamProgress streaming, Long initSeed) implements AutoCloseable {
 
     public LoadedModel(MoeTransformer model, Tokenizer tokenizer, String description, Path configFile) {
-        this(model, tokenizer, description, configFile, null);
+        this(model, tokenizer, description, configFile, null, null);
+    }
+
+    /** run.json's {@code weights}: the init seed, or the weight files' digests ({@link WeightsDigest}). */
+    public Map<String, Object> weights() {
+        return initSeed != null ? WeightsDigest.randomInit(initSeed)
+                : WeightsDigest.of(configFile.toAbsolutePath().getParent());
     }
 
     /** A probe on the model, steered by the stream settings when streamed. */

@@ -231,11 +231,12 @@ public record ModelSpec(Path model, Path randomInit, Long initSeed, Path tokeniz
                 m = streamed() ? ModelLoader.randomInitStreamed(spec.randomInit, seed, device, precision)
                         : ModelLoader.randomInit(spec.randomInit, seed, device, precision);
                 return new LoadedModel(m, tokenizer, "random-init " + spec.randomInit + " seed " + seed, spec.randomInit,
-                        streaming);
+                        streaming, seed);
             }
             Path dir = spec.modelDir();
+            WeightsDigest.start(dir); // overlaps the load and the run; run.json waits for it
             m = streamed() ? ModelLoader.loadStreamed(dir, device, precision) : ModelLoader.load(dir, device, precision);
-            return new LoadedModel(m, tokenizer, dir.toString(), dir.resolve("config.json"), streaming);
+            return new LoadedModel(m, tokenizer, dir.toString(), dir.resolve("config.json"), streaming, null);
         }
     }
 }

@@ -137,7 +137,7 @@ public final class RouteLens {
         try (var lock = OutputPaths.holdFolder("save", out)) {
             choices.writeCsv(out.resolve("expert_choice.csv"));
             dev.routelens.core.AtomicFiles.write(out.resolve("metrics.json"), w -> Json.MAPPER.writeValue(w, q));
-            Figure1Plots.write(out, choices, embedding);
+            Figure1Plots.write(out, choices, embedding, new SavedFiles(out));
         }
         return out;
     }

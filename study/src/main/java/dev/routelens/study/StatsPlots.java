@@ -14,13 +14,13 @@ public final class StatsPlots {
     private StatsPlots() {
     }
 
-    public static void write(Path out, RoutingReport report, int layer) throws IOException {
+    public static void write(Path out, RoutingReport report, int layer, SavedFiles saved) throws IOException {
         List<String> classes = ClassStyle.order(report.classLabels().stream()
                 .filter(l -> !l.equals(RoutingReport.ALL_CLASSES)).toList());
         int e = report.numExperts();
-        List<String> experts = new ArrayList<>();
+        List<String> experts = new ArrayList<>(); // expert indices: the CSV's expert column holds integers
         for (int j = 0; j < e; j++) {
-            experts.add("E" + j);
+            experts.add(Integer.toString(j));
         }
         double[][] share = new double[classes.size()][];
         List<double[][]> coactivation = new ArrayList<>();
@@ -28,9 +28,9 @@ public final class StatsPlots {
             share[c] = report.row(classes.get(c), layer).expertShare();
             coactivation.add(report.row(classes.get(c), layer).coActivation());
         }
-        BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
-                "expert", "share of slots", experts, classes, share, 1.0 / e);
-        Heatmap.write(out, "coactivation_layer" + layer, "P(j chosen | i chosen), layer " + layer, classes, coactivation,
-                "expert i", "expert j", false);
+        saved.add(BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
+                "expert", "share of slots", experts, classes, share, 1.0 / e));
+        saved.add(Heatmap.write(out, "coactivation_layer" + layer, "P(to chosen | from chosen), layer " + layer, classes, coactivation,
+                "from expert", "to expert", false));
     }
 }

@@ -12,16 +12,30 @@ import java.util.Map;
 
 /**
  * What the stats study measured. {@link #save} writes the folder {@code ./routelens stats --out DIR} writes:
- * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer and summary.json.
+ * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer, summary.json (the headline
+ * numbers) and run.json (provenance, as every command writes it).
  *
  * @param report every metric per (class, MoE layer), with an all-classes row
  * @param summary summary.json's fields
  * @param chartLayer the MoE layer the plots show
  * @param rejected the records the readers or the tokenizer refused
  * @param documents documents measured
+ * @param run run.json's fields
+ * @param timer the run's stage timings, which saving adds to
  */
 public record StatsResult(RoutingReport report, Map<String, Object> summary, int chartLayer,
-                          List<SampleError> rejected, int documents) {
+                          List<SampleError> rejected, int documents, RunJson run, StageTimer timer) {
+
+    public StatsResult {
+        rejected = List.copyOf(rejected);
+        java.util.Objects.requireNonNull(run, "run");
+        java.util.Objects.requireNonNull(timer, "timer");
+    }
+
+    /** The same result, its run.json naming the CLI's command line and inputs ({@link RunJson#withInvocation}). */
+    public StatsResult withInvocation(List<String> args, java.util.Map<String, String> inputs) {
+        return new StatsResult(report, summary, chartLayer, rejected, documents, run.withInvocation(args, inputs), timer);
+    }
 
     /** Saves into {@code dir}, holding the folder while it writes (another run there is refused, naming its pid). */
     public Path save(String dir) throws IOException {
@@ -33,13 +47,18 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
     }
 
     /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
-        report.writeMetricsCsv(out.resolve("routing_metrics.csv"));
-        report.writeCoActivationCsv(out.resolve("coactivation.csv"));
-        report.writeJson(out.resolve("routing_report.json"));
-        StatsPlots.write(out, report, chartLayer);
-        AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
+        report.writeMetricsCsv(saved.add(out.resolve("routing_metrics.csv")));
+        report.writeCoActivationCsv(saved.add(out.resolve("coactivation.csv")));
+        report.writeJson(saved.add(out.resolve("routing_report.json")));
+        try (var s = timer.stage("plots")) {
+            StatsPlots.write(out, report, chartLayer, saved);
+        }
+        AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
+        run.write(saved.add(out.resolve("run.json")));
+        return saved;
     }
 
     @Override

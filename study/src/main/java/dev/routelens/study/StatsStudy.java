@@ -53,12 +53,18 @@ public final class StatsStudy {
      */
     public static StatsResult run(LoadedModel loaded, SampleSet samples, Tokenized tokens, int chartLayer,
                                   Path checkpoint) throws Exception {
+        return run(loaded, samples, tokens, chartLayer, checkpoint, new StageTimer());
+    }
+
+    /** {@link #run(LoadedModel, SampleSet, Tokenized, int, Path)} adding to {@code timer}, started with the run. */
+    public static StatsResult run(LoadedModel loaded, SampleSet samples, Tokenized tokens, int chartLayer,
+                                  Path checkpoint, StageTimer timer) throws Exception {
         tokens.require(SampleRequirements.ANY, java.util.Optional.empty());
         var config = loaded.model().config();
         int[] moeLayers = config.moeLayers();
         RoutingMetrics metrics = RoutingMetrics.forConfig(config);
         RoutingPass pass = new RoutingPass(loaded.probe());
-        try (Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
+        try (var s = timer.stage("routing"); Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
             if (loaded.streaming() != null) {
                 loaded.streaming().attach(bar, false);
             }
@@ -95,6 +101,11 @@ public final class StatsStudy {
         if (loaded.streaming() != null) {
             summary.put("stream", loaded.streaming().record());
         }
-        return new StatsResult(report, summary, chartLayer, tokens.errors(), tokens.docs().size());
+        RunJson run = RunJson.start("stats", loaded, samples, timer).put("documents", tokens.docs().size())
+                .put("rejected", tokens.errors().size()).put("chart_layer", chartLayer);
+        if (loaded.streaming() != null) {
+            run.put("stream", loaded.streaming().record());
+        }
+        return new StatsResult(report, summary, chartLayer, tokens.errors(), tokens.docs().size(), run, timer);
     }
 }

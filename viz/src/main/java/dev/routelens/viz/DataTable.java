@@ -26,6 +26,12 @@ public record DataTable(List<String> header, List<List<String>> rows) {
     }
 
     /** A number as CSV text: shortest exact decimal form, "NaN" for NaN. */
+    /** {@code name} as a CSV column name: lower case, runs of other characters as one underscore ("t-SNE 1" -> "t_sne_1"). */
+    public static String column(String name) {
+        String c = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+        return c.isEmpty() ? "value" : c;
+    }
+
     static String number(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);

@@ -38,6 +38,7 @@ public final class Figure1Plot implements Plot {
 
     private final double[][] coords; // [N, dims]
     private final String[] labels;   // [N]
+    private final String[] ids;      // [N] document ids, or null: row numbers
     private final String title;
     private final String axisPrefix;
     private final double azimuth;
@@ -45,10 +46,11 @@ public final class Figure1Plot implements Plot {
     private final List<String> legendOrder;
     private final List<ClassStyle> styles;
 
-    private Figure1Plot(double[][] coords, String[] labels, String title, String axisPrefix,
+    private Figure1Plot(double[][] coords, String[] labels, String[] ids, String title, String axisPrefix,
                         double azimuth, double elevation) {
         this.coords = coords;
         this.labels = labels;
+        this.ids = ids;
         this.title = title;
         this.axisPrefix = axisPrefix;
         this.azimuth = azimuth;
@@ -91,7 +93,7 @@ public final class Figure1Plot implements Plot {
         for (int i = 0; i < coords.length; i++) {
             copy[i] = coords[i].clone();
         }
-        return new Figure1Plot(copy, labels.clone(), title == null ? "" : title,
+        return new Figure1Plot(copy, labels.clone(), null, title == null ? "" : title,
                 axisPrefix == null ? "dimension " : axisPrefix, DEFAULT_AZIMUTH, DEFAULT_ELEVATION);
     }
 
@@ -104,8 +106,17 @@ public final class Figure1Plot implements Plot {
      */
     public static WrittenPlot write(Path dir, String name, String title, String[] labels, double[][] coords,
                                     String axis) throws IOException {
-        String prefix = axis == null || axis.isEmpty() || axis.endsWith(" ") ? axis : axis + " ";
-        return new PlotWriter(dir).write(name, of(coords, labels, title, prefix));
+        return new PlotWriter(dir).write(name, of(coords, labels, title, prefix(axis)));
+    }
+
+    /** {@link #write(Path, String, String, String[], double[][], String)} naming each point by {@code ids} {@code [N]}. */
+    public static WrittenPlot write(Path dir, String name, String title, String[] ids, String[] labels,
+                                    double[][] coords, String axis) throws IOException {
+        return new PlotWriter(dir).write(name, of(coords, labels, title, prefix(axis)).withIds(ids));
+    }
+
+    private static String prefix(String axis) {
+        return axis == null || axis.isEmpty() || axis.endsWith(" ") ? axis : axis + " ";
     }
 
     /** The same plot seen from another direction (degrees; elevation in [-90, 90]). */
@@ -113,7 +124,16 @@ public final class Figure1Plot implements Plot {
         if (!Double.isFinite(azimuthDegrees) || !(Math.abs(elevationDegrees) <= 90.0)) {
             throw new IllegalArgumentException("Figure 1: view needs a finite azimuth and an elevation in [-90, 90]");
         }
-        return new Figure1Plot(coords, labels, title, axisPrefix, azimuthDegrees, elevationDegrees);
+        return new Figure1Plot(coords, labels, ids, title, axisPrefix, azimuthDegrees, elevationDegrees);
+    }
+
+    /** The same plot whose CSV names each point by its document id ({@code [N]}) instead of its row number. */
+    public Figure1Plot withIds(String[] ids) {
+        if (ids == null || ids.length != coords.length) {
+            throw new IllegalArgumentException("Figure 1: " + coords.length + " points but "
+                    + (ids == null ? "no" : String.valueOf(ids.length)) + " ids");
+        }
+        return new Figure1Plot(coords, labels, ids.clone(), title, axisPrefix, azimuth, elevation);
     }
 
     public int dims() {
@@ -309,18 +329,16 @@ public final class Figure1Plot implements Plot {
 
     @Override
     public DataTable data() {
-        List<String> header = new ArrayList<>(List.of("index", "label"));
-        for (int d = 0; d < dims(); d++) {
-            header.add(axis(d));
-        }
+        // The columns of tsne.csv (id, label, x, y, z), then where the oblique panel draws each point.
+        List<String> header = new ArrayList<>(List.of("id", "label", "x", "y", "z").subList(0, 2 + dims()));
         if (dims() == 3) {
-            header.add("oblique screen x");
-            header.add("oblique screen y");
+            header.add("oblique_x");
+            header.add("oblique_y");
         }
         List<List<String>> rows = new ArrayList<>(coords.length);
         for (int i = 0; i < coords.length; i++) {
             List<String> row = new ArrayList<>(header.size());
-            row.add(Integer.toString(i));
+            row.add(ids != null ? ids[i] : Integer.toString(i));
             row.add(labels[i]);
             for (double v : coords[i]) {
                 row.add(DataTable.number(v));

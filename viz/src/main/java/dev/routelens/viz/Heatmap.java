@@ -178,6 +178,16 @@ public final class Heatmap implements SingleChartPlot {
         return title;
     }
 
+    /** The row axis title, e.g. "layer". */
+    String rowAxis() {
+        return rowAxis;
+    }
+
+    /** The column axis title, e.g. "expert". */
+    String columnAxis() {
+        return columnAxis;
+    }
+
     List<String> rowLabels() {
         return rowLabels;
     }
@@ -193,7 +203,7 @@ public final class Heatmap implements SingleChartPlot {
     /**
      * Writes one heat map per matrix, as panels of one figure on one shared colour scale (a single matrix gives
      * a single heat map), with the default {@link PlotWriter}. Rows and columns are numbered from 0. The CSV is
-     * long-form: panel, row, column, value.
+     * long-form: panel, then the row and column axis titles as column names (say layer, expert), then value.
      *
      * @param panels    panel titles {@code [P]}, e.g. class names
      * @param matrices  {@code [P][rows][cols]}, all the same shape

@@ -126,7 +126,13 @@ public final class HeatmapPanels implements Plot {
     @Override
     public DataTable data() {
         Heatmap first = panels.get(0);
-        List<String> header = List.of("panel", "row", "column", "value");
+        String row = DataTable.column(first.rowAxis());
+        String column = DataTable.column(first.columnAxis());
+        if (row.equals(column)) { // "expert" x "expert": keep the two apart
+            row += "_row";
+            column += "_column";
+        }
+        List<String> header = List.of("panel", row, column, "value"); // long form, named by the axes
         List<List<String>> rows = new ArrayList<>();
         for (Heatmap map : panels) {
             for (int r = 0; r < first.rowLabels().size(); r++) {

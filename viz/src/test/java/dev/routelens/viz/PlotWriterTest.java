@@ -75,7 +75,7 @@ class PlotWriterTest {
         // 1200 x 1200 points at 150 dpi.
         BufferedImage image = assertWritten(written, 2400, 2400);
         List<String> csv = csvLines(written);
-        assertEquals("index,label,t-SNE 1,t-SNE 2,t-SNE 3,oblique screen x,oblique screen y", csv.get(0));
+        assertEquals("id,label,x,y,z,oblique_x,oblique_y", csv.get(0));
         assertEquals(coords.length + 1, csv.size());
         assertTrue(csv.get(1).startsWith("0,mathematics," + coords[0][0] + ","), csv.get(1));
         // Every class colour appears (blended with white by the marker alpha 210/255).
@@ -92,7 +92,7 @@ class PlotWriterTest {
                 Figure1Plot.of(coords, (String[]) sample[1], "flat", "PC "));
         assertWritten(written, 900 * 200 / 72, 720 * 200 / 72);
         assertEquals(200.0, dpi(written.png()), 0.5);
-        assertEquals("index,label,PC 1,PC 2", csvLines(written).get(0));
+        assertEquals("id,label,x,y", csvLines(written).get(0));
         assertEquals(coords.length + 1, csvLines(written).size());
     }
 
@@ -131,7 +131,7 @@ class PlotWriterTest {
                 "layer", "expert", true);
         assertWritten(panels, 1500, 1000);
         List<String> longForm = csvLines(panels);
-        assertEquals("panel,row,column,value", longForm.get(0));
+        assertEquals("panel,layer,expert,value", longForm.get(0));
         assertEquals(1 + 2 * 26 * 8, longForm.size());
         assertEquals("biology,0,0," + deltas.get(1)[0][0], longForm.get(1 + 26 * 8));
     }
