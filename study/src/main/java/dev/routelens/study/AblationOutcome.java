@@ -1,6 +1,5 @@
 package dev.routelens.study;
 
-import dev.routelens.core.OutputLock;
 import dev.routelens.routing.AblationResult;
 import dev.routelens.routing.AblationSweep;
 import dev.routelens.samples.ErrorsCsv;
@@ -21,7 +20,7 @@ import java.util.List;
  * @param timer the run's stage timings, which saving adds to
  */
 public record AblationOutcome(List<AblationResult> results, AblationSweep sweep, List<SampleError> rejected,
-                              int documents, RunJson run, StageTimer timer) {
+                              int documents, RunJson run, StageTimer timer) implements StudyResult {
 
     public AblationOutcome {
         results = List.copyOf(results);
@@ -58,16 +57,9 @@ public record AblationOutcome(List<AblationResult> results, AblationSweep sweep,
         return s.toString();
     }
 
-    /** Saves into {@code dir}, holding the folder while it writes (another run there is refused, naming its pid). */
-    public Path save(String dir) throws IOException {
-        Path out = Path.of(dir);
-        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
-            save(out);
-        }
-        return out;
-    }
 
-    /** {@link #save(String)} into a folder the caller already holds. */
+    /** {@link StudyResult#save(String)} into a folder the caller already holds. */
+    @Override
     public SavedFiles save(Path out) throws IOException {
         SavedFiles saved = new SavedFiles(out);
         saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));

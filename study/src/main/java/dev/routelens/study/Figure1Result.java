@@ -1,7 +1,6 @@
 package dev.routelens.study;
 
 import dev.routelens.core.AtomicFiles;
-import dev.routelens.core.OutputLock;
 import dev.routelens.embed.Embedding;
 import dev.routelens.embed.QualityReport;
 import dev.routelens.routing.ExpertChoiceTable;
@@ -21,7 +20,7 @@ import org.apache.commons.csv.CSVPrinter;
  * What Figure 1 computed: E_T per document, its embedding and how well the classes separate. {@link #save} writes
  * the folder {@code ./routelens figure1 --out DIR} writes.
  */
-public final class Figure1Result {
+public final class Figure1Result implements StudyResult {
     private final ExpertChoiceTable choices;
     private final Embedding embedding;
     private final QualityReport quality;
@@ -86,19 +85,10 @@ public final class Figure1Result {
     }
 
     /**
-     * Writes expert_choice.csv and .npz, expert_choice_class_means.csv, tsne.csv and .npz, metrics.json, the plots,
-     * run.json and, when records were refused, errors.csv into {@code dir}, each atomically, holding the folder while
-     * it writes: another run writing there at the same time makes this fail, naming its pid.
+     * Writes expert_choice.csv/.npz, expert_choice_class_means.csv, tsne.csv/.npz, metrics.json, the plots, run.json
+     * and, when records were refused, errors.csv into {@code out}, each atomically.
      */
-    public Path save(String dir) throws IOException {
-        Path out = Path.of(dir);
-        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
-            save(out);
-        }
-        return out;
-    }
-
-    /** {@link #save(String)} into a folder the caller already holds (the CLI holds its folder for the whole run). */
+    @Override
     public SavedFiles save(Path out) throws IOException {
         SavedFiles saved = new SavedFiles(out);
         saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));

@@ -1,7 +1,6 @@
 package dev.routelens.study;
 
 import dev.routelens.core.AtomicFiles;
-import dev.routelens.core.OutputLock;
 import dev.routelens.routing.RoutingReport;
 import dev.routelens.samples.ErrorsCsv;
 import dev.routelens.samples.SampleError;
@@ -24,7 +23,7 @@ import java.util.Map;
  * @param timer the run's stage timings, which saving adds to
  */
 public record StatsResult(RoutingReport report, Map<String, Object> summary, int chartLayer,
-                          List<SampleError> rejected, int documents, RunJson run, StageTimer timer) {
+                          List<SampleError> rejected, int documents, RunJson run, StageTimer timer) implements StudyResult {
 
     public StatsResult {
         rejected = List.copyOf(rejected);
@@ -37,16 +36,9 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
         return new StatsResult(report, summary, chartLayer, rejected, documents, run.withInvocation(args, inputs), timer);
     }
 
-    /** Saves into {@code dir}, holding the folder while it writes (another run there is refused, naming its pid). */
-    public Path save(String dir) throws IOException {
-        Path out = Path.of(dir);
-        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
-            save(out);
-        }
-        return out;
-    }
 
-    /** {@link #save(String)} into a folder the caller already holds. */
+    /** {@link StudyResult#save(String)} into a folder the caller already holds. */
+    @Override
     public SavedFiles save(Path out) throws IOException {
         SavedFiles saved = new SavedFiles(out);
         saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
