@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep-docs", description = "Documents in the ablation-sweep measurement (default: 1; 12 with --full).")
     Integer sweepDocs;
 
-    @Option(names = "--skip", split = ",", description = "Sections to skip: forward,dispatch,batching,sweep,tsne,load,matmul.")
+    @Option(names = "--skip", split = ",", description = "Sections to skip: forward,dispatch,batching,threads,sweep,tsne,load,matmul.")
     List<String> skip = new ArrayList<>();
 
     @Option(names = "--memory", split = ",", paramLabel = "N1,N2", description = "Only measure memory: gate capture over N1 then N2 documents (e.g. 1000,5000), printing peak RSS and heap after each.")

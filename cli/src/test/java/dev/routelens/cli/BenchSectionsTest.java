@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchSectionsTest {
     /** The in-memory sections in the order they run. */
-    private static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "ablation_sweep", "tsne");
+    private static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "threads", "ablation_sweep", "tsne");
 
     @Test
     void everySectionIsPrintedAndSavedWithFiniteFigures(@TempDir Path dir) throws Exception {

@@ -21,6 +21,12 @@ final class ChildCli {
                 "-cp", System.getProperty("java.class.path"), "-Djava.awt.headless=true", "-Dai.djl.offline=true",
                 "-Droutelens.home=" + System.getProperty("routelens.home"), main.getName()));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The thread count this JVM runs at: a child killed part-way and its in-process resume then agree bit for bit.
+        Integer threads = dev.routelens.model.TorchThreads.resolve(null);
+        if (threads != null) {
+            pb.environment().put(dev.routelens.model.TorchThreads.ENV, threads.toString());
+        }
+        return pb.start();
     }
 }

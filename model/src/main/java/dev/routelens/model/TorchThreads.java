@@ -4,9 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * PyTorch's intra-op thread count: {@code --threads N}, else {@code ROUTELENS_THREADS}, else PyTorch's default
- * (one per core). On a machine shared with other jobs the default oversubscribes the cores: an ablation sweep
- * took 23 minutes against 96 s idle, and a nano forward 3-10 s against 0.2-0.6 s with one thread. Set before
+ * PyTorch's intra-op thread count: {@code --threads N}, else {@code ROUTELENS_THREADS}, else one thread per core
+ * that the system's load leaves idle ({@link #adaptiveDefault}). PyTorch's own default, one per core, oversubscribes
+ * a machine shared with other jobs: an ablation sweep took 23 minutes against 96 s idle, and a nano forward 3-10 s
+ * against 0.2-0.6 s with one thread. The adaptive count is decided once per JVM, so every run in a JShell session
+ * or a test JVM uses the same one; byte-identical resumes across JVMs want {@code --threads}. Set before
  * the engine starts it goes through DJL's {@code ai.djl.pytorch.num_threads}; once it runs (JShell, a second
  * command in one JVM) through {@link JniUtils#setNumThreads}. Results may differ in the last bits between
  * thread counts, as PyTorch may split reductions by thread.
@@ -19,8 +21,8 @@ public final class TorchThreads {
     }
 
     /**
-     * The thread count asked for: {@code requested} (from {@code --threads}), else {@link #ENV}, else null for
-     * PyTorch's default. Refuses, by name, a count below 1 or an environment value that is not a number.
+     * The thread count asked for: {@code requested} (from {@code --threads}), else {@link #ENV}, else
+     * {@link #adaptiveDefault}. Refuses, by name, a count below 1 or an environment value that is not a number.
      */
     public static Integer resolve(Integer requested) {
         if (requested != null) {
@@ -31,7 +33,7 @@ public final class TorchThreads {
         }
         String env = System.getenv(ENV);
         if (env == null || env.isBlank()) {
-            return null;
+            return adaptiveDefault();
         }
         try {
             int n = Integer.parseInt(env.strip());
@@ -42,6 +44,30 @@ public final class TorchThreads {
             // refused below
         }
         throw new IllegalArgumentException(ENV + "=" + env + ": must be a thread count >= 1");
+    }
+
+    /**
+     * One thread per core that the one-minute load average leaves idle, at least one: {@code cores - round(load)}
+     * clamped to [1, cores]. Idle it is PyTorch's own default; beside a job that keeps one of two cores busy it is
+     * one thread (see PERFORMANCE.md). Decided on first use and kept for the JVM's life; null where the system has no
+     * load average (PyTorch's default then).
+     */
+    public static Integer adaptiveDefault() {
+        return AdaptiveDefault.VALUE;
+    }
+
+    /** The count for {@code cores} cores at {@code load}, the one-minute load average (negative: unknown, null). */
+    static Integer forLoad(int cores, double load) {
+        if (load < 0 || Double.isNaN(load)) {
+            return null;
+        }
+        return (int) Math.max(1, Math.min(cores, cores - Math.round(load)));
+    }
+
+    /** Holds the JVM's adaptive count, decided when first asked for. */
+    private static final class AdaptiveDefault {
+        static final Integer VALUE = forLoad(Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /**
@@ -64,7 +90,7 @@ public final class TorchThreads {
     }
 
     /**
-     * Training's settings, set before the engine starts: {@link #ENV} or one thread per core, and one inter-op
+     * Training's settings, set before the engine starts: {@link #ENV} or the adaptive count, and one inter-op
      * thread. On a small shared machine explicit settings were several times faster than the defaults.
      * Properties already set by the user win.
      */

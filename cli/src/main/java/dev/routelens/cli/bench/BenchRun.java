@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class BenchRun {
     /** The in-memory sections, in the order they run; what {@code --skip} can name. */
-    public static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "sweep", "tsne", "load", "matmul");
+    public static final List<String> SECTIONS = List.of("forward", "dispatch", "batching", "threads", "sweep", "tsne", "load", "matmul");
 
     private final LoadedModel loaded;
     private final BenchReport report;
@@ -40,6 +40,8 @@ public final class BenchRun {
         report.put("device", model.device().toString());
         report.put("dtype", model.precision().name().toLowerCase());
         report.put("cpu_cores", Runtime.getRuntime().availableProcessors());
+        // What else ran: the one-minute load average when the run started (other jobs slow every figure).
+        report.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         report.put("flops_per_token", c.flopsPerToken());
         report.put("parameters", c.parameterCount());
         if (!skip.contains("load")) {
@@ -84,6 +86,9 @@ public final class BenchRun {
         }
         if (!skip.contains("batching")) {
             report.section("batching", () -> BatchingSection.run(w));
+        }
+        if (!skip.contains("threads")) {
+            report.section("threads", () -> ThreadsSection.run(w));
         }
         if (!skip.contains("sweep")) {
             report.section("ablation_sweep", () -> SweepSection.run(w, sizes.sweepDocs()));

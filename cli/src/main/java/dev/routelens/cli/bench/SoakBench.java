@@ -35,9 +35,9 @@ public final class SoakBench {
 
     static final List<Job> JOBS = List.of(
             new Job("figure1", List.of("figure1", "--per-class", "6", "--batch-docs", "1", "--iterations", "250",
-                    "--seed", "3"), List.of("expert_choice.csv", "expert_choice_class_means.csv", "tsne.csv", "metrics.json")),
+                    "--seed", "3", "--threads", "1"), List.of("expert_choice.csv", "expert_choice_class_means.csv", "tsne.csv", "metrics.json")),
             new Job("ablate-sweep", List.of("ablate", "--sweep", "--mode", "zero", "--labels", "molecules",
-                    "--per-class", "2"), List.of("ablation.csv", "routing_shift.csv")));
+                    "--per-class", "2", "--threads", "1"), List.of("ablation.csv", "routing_shift.csv")));
 
     private final int runs;
     private final long seed;
