@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 /** {@code routelens saturation}: how far a model's routing agrees with a reference's, per MoE layer. */
 @Command(name = "saturation", mixinStandardHelpOptions = true,
         description = {"Router saturation: per MoE layer, how far --model's routing agrees with --reference's.",
-            "Top-1: the fraction of tokens whose first choice matches; top-k: the mean |TopK_A ∩ TopK_B| / k (OLMoE,",
-            "arXiv 2409.02060), beside chance 1/E and k/E. Both models read the same token ids and must share their",
-            "layout and tokenizer. --over RUN compares every kept checkpoint of a training run with its last."})
+            "Top-1: the fraction of tokens whose first choice matches. Top-k: the mean",
+            "|TopK_A ∩ TopK_B| / k (OLMoE, arXiv 2409.02060). Chance levels 1/E and k/E stand beside them.",
+            "Both models read the same token ids and must share their layout and tokenizer.",
+            "--over RUN compares every kept checkpoint of a training run with its last."})
 public final class SaturationCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
