@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Expert-routing analysis of mixture-of-experts language models (Mixtral/SciDFM, OLMoE, Qwen2-MoE, Qwen3-MoE).",
         footer = {"", "Also: ./routelens jshell [FILE] opens JShell with RouteLens loaded (see README)."},
         subcommands = {ProbeCommand.class, Figure1Command.class, StatsCommand.class, AblateCommand.class,
-            TrainCommand.class, EvaluateCommand.class, BenchCommand.class})
+            TrainCommand.class, EvaluateCommand.class, BenchCommand.class, SaturationCommand.class})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")

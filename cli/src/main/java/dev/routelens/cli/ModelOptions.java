@@ -61,6 +61,12 @@ public final class ModelOptions {
         return checked.config();
     }
 
+    /** The checked spec ({@link #check}), for studies that load the model themselves. */
+    ModelSpec.Checked checked() throws IOException {
+        check();
+        return checked;
+    }
+
     /** What identifies the model for {@link RunRecord} ({@link ModelSpec.Checked#identity}). */
     String identity() throws IOException {
         check();

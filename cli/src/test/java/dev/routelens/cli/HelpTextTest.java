@@ -23,7 +23,7 @@ class HelpTextTest {
     @Test
     void theWalkSeesEveryCommandAndTheOptionsInsideArgGroups() {
         CommandSpec root = new CommandLine(new Main()).getCommandSpec();
-        assertEquals(List.of("probe", "figure1", "stats", "ablate", "train", "evaluate", "bench"),
+        assertEquals(List.of("probe", "figure1", "stats", "ablate", "train", "evaluate", "bench", "saturation"),
                 List.copyOf(root.subcommands().keySet()));
         CommandSpec ablate = root.subcommands().get("ablate").getCommandSpec();
         assertTrue(ablate.findOption("--layer") != null && ablate.findOption("--expert") != null,

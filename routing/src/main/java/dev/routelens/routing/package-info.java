@@ -21,6 +21,9 @@
  *   <li>routing metrics per layer and class label, accumulated in a streaming pass
  *       ({@link dev.routelens.routing.RoutingMetrics}, {@link dev.routelens.routing.RoutingReport}): expert share,
  *       consecutive-token repetition, vocabulary specialisation, co-activation, load balance and entropy;
+ *   <li>router saturation of a model against a reference on the same tokens, top-1 and top-k per MoE layer
+ *       ({@link dev.routelens.routing.SaturationPass}, {@link dev.routelens.routing.RouterSaturation},
+ *       {@link dev.routelens.routing.SaturationTable});
  *   <li>CSV and JSON exports of both, written with {@link dev.routelens.core.AtomicFiles}.
  * </ul>
  *

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
 /**
  * One loaded MoE model for JShell, scripts and Java code, in TransformerLens's words: {@link #hookNames},
  * {@link #runWithCache}, {@link #runWithHooks}, {@link #toStrTokens}, and the studies as calls
- * ({@link #figure1}, {@link #stats}, {@link #ablate}) whose results save the folders the CLI writes.
+ * ({@link #figure1}, {@link #stats}, {@link #ablate}, {@link #saturation}) whose results save the folders the CLI
+ * writes.
  * <pre>{@code
  * var m = RouteLens.load();
  * var cache = m.runWithCache("The proton is a baryon.", "layers.*.moe.gate");
@@ -129,6 +130,14 @@ public final class HookedMoe implements AutoCloseable {
     public StatsResult stats(SampleSet samples, Integer layer) throws Exception {
         int chart = StatsStudy.chartLayer(config(), layer);
         return StatsStudy.run(loaded, samples, tokenize(samples), chart, null);
+    }
+
+    /**
+     * Router saturation of this model against {@code reference} (same layout and tokenizer) on the same token ids:
+     * per MoE layer, top-1 and top-k agreement (OLMoE), beside chance 1/E and k/E. Both models stay loaded.
+     */
+    public SaturationResult saturation(HookedMoe reference, SampleSet samples) {
+        return SaturationStudy.run(loaded, reference.loaded(), samples, tokenize(samples));
     }
 
     /** Knocks out {@code expert} at MoE layer {@code layer} in {@code mode} (reroute or zero). */

@@ -63,6 +63,21 @@ public final class RouteLens {
         return new HookedMoe(checked.load(checked.tokenizer()));
     }
 
+    /**
+     * Router saturation of every kept checkpoint ({@code step-NNNNN/}, from {@code keep_checkpoints: true}) of the
+     * training run in {@code runDir} against its last, loading one checkpoint at a time on the CPU.
+     */
+    public static SaturationCurve saturationOver(String runDir, SampleSet samples) throws IOException {
+        var steps = SaturationChecks.steps(Path.of(runDir));
+        ModelSpec template = ModelSpec.of(steps.get(steps.size() - 1).dir()).on("cpu", null);
+        SampleRequirements.ANY.require(samples);
+        try (var tok = template.check().tokenizer()) {
+            Tokenized tokens = Tokenized.of(samples, tok);
+            tokens.require(SampleRequirements.ANY, java.util.Optional.empty());
+            return SaturationStudy.over(steps, template, samples, tokens, null);
+        }
+    }
+
     /** The default Figure 1 samples (600 documents in six classes). */
     public static SampleSet samples() {
         return DefaultSamples.read();

@@ -23,7 +23,7 @@ import java.util.Set;
  * {@code aux_loss_coef} (default 0.02), {@code aux_loss_mode} ({@code per_layer_mean}, the default, or
  * {@code concatenated}), {@code grad_clip} (default 1.0), {@code weight_decay}
  * (default 0.1), {@code init_seed} (default 20240927), {@code corpus_dir}, {@code samples_dir}
- * (either may be null to leave that source out, not both).
+ * (either may be null to leave that source out, not both), {@code keep_checkpoints} (default false: true or false).
  *
  * @param model the architecture to train
  * @param tokenizerDir directory holding the tokenizer files (copied beside each checkpoint)
@@ -44,6 +44,8 @@ import java.util.Set;
  * @param initSeed seed of the random initial weights
  * @param corpusDir the shared corpus (train split used), or null
  * @param samplesDir the project's sample files (all used), or null
+ * @param keepCheckpoints also keep each checkpoint in its own {@code step-NNNNN/} folder (HF layout), so that
+ *     {@code routelens saturation --over} can compare them; the run's top-level checkpoint is the latest either way
  */
 public record TrainConfig(
         MoeConfig model,
@@ -64,7 +66,8 @@ public record TrainConfig(
         double weightDecay,
         long initSeed,
         Path corpusDir,
-        Path samplesDir) {
+        Path samplesDir,
+        boolean keepCheckpoints) {
 
     /** A key given twice or text after the object is refused: Jackson would keep the last value, unseen. */
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
@@ -73,7 +76,18 @@ public record TrainConfig(
             .build();
     private static final Set<String> KEYS = Set.of("model", "tokenizer_dir", "seq_length", "batch_rows", "steps",
             "peak_lr", "warmup_steps", "min_lr_ratio", "seed", "checkpoint_every", "eval_every", "eval_rows",
-            "aux_loss_coef", "aux_loss_mode", "grad_clip", "weight_decay", "init_seed", "corpus_dir", "samples_dir");
+            "aux_loss_coef", "aux_loss_mode", "grad_clip", "weight_decay", "init_seed", "corpus_dir", "samples_dir",
+            "keep_checkpoints");
+
+    /** A config that keeps only the latest checkpoint (the form before {@code keep_checkpoints}). */
+    public TrainConfig(MoeConfig model, Path tokenizerDir, int seqLength, int batchRows, int steps, double peakLr,
+                       int warmupSteps, double minLrRatio, long seed, int checkpointEvery, int evalEvery, int evalRows,
+                       double auxLossCoef, TrainableMoe.AuxLoss auxLossMode, double gradClip, double weightDecay,
+                       long initSeed, Path corpusDir, Path samplesDir) {
+        this(model, tokenizerDir, seqLength, batchRows, steps, peakLr, warmupSteps, minLrRatio, seed, checkpointEvery,
+                evalEvery, evalRows, auxLossCoef, auxLossMode, gradClip, weightDecay, initSeed, corpusDir, samplesDir,
+                false);
+    }
 
     public TrainConfig {
         if (model == null) {
@@ -174,7 +188,8 @@ public record TrainConfig(
                 number(root, "weight_decay", 0.1),
                 longInteger(root, "init_seed", 20240927L),
                 path(root, "corpus_dir", base, null),
-                path(root, "samples_dir", base, null));
+                path(root, "samples_dir", base, null),
+                bool(root, "keep_checkpoints", false));
     }
 
     /** The JSON form (paths written absolute). */
@@ -206,6 +221,9 @@ public record TrainConfig(
             o.putNull("samples_dir");
         } else {
             o.put("samples_dir", samplesDir.toAbsolutePath().toString());
+        }
+        if (keepCheckpoints) { // written only when set, so runs from before the key still resume
+            o.put("keep_checkpoints", true);
         }
         return o;
     }
@@ -241,6 +259,23 @@ public record TrainConfig(
             case "concatenated" -> TrainableMoe.AuxLoss.CONCATENATED;
             default -> throw new IllegalArgumentException("aux_loss_mode must be per_layer_mean or concatenated, got " + n);
         };
+    }
+
+    /** Folder of the checkpoint kept at {@code step}: {@code step-00025}. */
+    public static String stepFolder(long step) {
+        return String.format(java.util.Locale.ROOT, "step-%05d", step);
+    }
+
+    /** true or false only: Jackson's asBoolean would read "yes" and 1 as true, and "ture" as false. */
+    private static boolean bool(JsonNode root, String key, boolean fallback) {
+        JsonNode n = root.get(key);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + n);
+        }
+        return n.booleanValue();
     }
 
     private static int integer(JsonNode root, String key, int fallback) {

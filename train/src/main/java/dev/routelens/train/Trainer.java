@@ -27,7 +27,8 @@ import java.util.Map;
  * zeroed, loss = cross-entropy + {@code aux_loss_coef} * load-balancing loss, backward, global gradient
  * norm clipped to {@code grad_clip}, AdamW with the warm-up + cosine learning rate. Output directory:
  * the HF checkpoint (config.json, model.safetensors in BF16, tokenizer files), {@code train_state.*}
- * for {@code --resume}, {@code train_log.csv}, and the training curve {@code train_curve.png/.svg/.csv}.
+ * for {@code --resume}, {@code train_log.csv}, and the training curve {@code train_curve.png/.svg/.csv}. With
+ * {@code keep_checkpoints}, each checkpoint is also kept in {@code step-NNNNN/} (config, BF16 weights, tokenizer).
  *
  * <p>Run from the command line as {@code routelens train --config FILE --out DIR [--resume]} (the cli module's
  * {@code TrainCommand}), which pins PyTorch's threads before calling {@link #run(TrainConfig, Path, boolean)}.
@@ -196,6 +197,12 @@ public final class Trainer {
 
     private void checkpoint(TrainableMoe model, AdamW optimizer, long step, long nextRow, long tokensSeen, double elapsed)
             throws IOException {
+        if (config.keepCheckpoints()) {
+            // before the resume state: a kill in between repeats this step on resume and rewrites the same folder
+            Path kept = out.resolve(TrainConfig.stepFolder(step));
+            CheckpointExporter.write(kept, config.model(), model.weights(), SafeDType.BF16);
+            CheckpointExporter.copyTokenizer(config.tokenizerDir(), kept);
+        }
         CheckpointExporter.write(out, config.model(), model.weights(), SafeDType.BF16);
         CheckpointExporter.copyTokenizer(config.tokenizerDir(), out);
         TrainState.save(out, step, nextRow, tokensSeen, elapsed, config, model, optimizer);
