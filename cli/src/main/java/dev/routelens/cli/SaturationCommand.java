@@ -50,6 +50,9 @@ public final class SaturationCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue an interrupted run in DIR (same inputs and models): the reference's routing and, with --over, each finished checkpoint are not run again.")
     Path resume;
 
+    @Option(names = "--keep-checkpoint", description = "Keep DIR/.checkpoint/ after a successful run (default: removed; --resume of a finished run then says so and does nothing).")
+    boolean keepCheckpoint;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed for --per-class sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -66,7 +69,11 @@ public final class SaturationCommand implements Callable<Integer> {
         if (over != null) {
             List<SaturationChecks.StepCheckpoint> steps = SaturationChecks.steps(over); // before any work
             try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
+                if (resume == null) {
+                    RunRecord.startFresh(out);
+                }
                 runOver(steps);
+                RunRecord.finish(out, keepCheckpoint);
             }
             return 0;
         }
@@ -74,12 +81,22 @@ public final class SaturationCommand implements Callable<Integer> {
         SaturationChecks.requireSameLayout(modelOptions.check(), modelOptions.checked().configFile(), ref.config(),
                 ref.configFile()); // config.json only: fails now
         try (OutputLock lock = OutputPaths.holdFolder(resume != null ? "--resume" : "--out", out)) {
+            if (resume == null) {
+                RunRecord.startFresh(out);
+            }
             SampleSet samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
             Tokenized tokens = tokens(samples, modelOptions.tokenizer());
-            Path checkpoint = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
-                    .with("reference", ref.identity()).begin(out, resume != null);
-            SaturationResult r = SaturationStudy.run(modelOptions.checked(), ref, samples, tokens, checkpoint);
+            RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
+                    .with("reference", ref.identity());
+            Path checkpoint = record.begin(out, resume != null);
+            if (checkpoint == null) {
+                System.out.println(RunRecord.finishedMessage(out, "saturation"));
+                return 0;
+            }
+            SaturationResult r = SaturationStudy.run(modelOptions.checked(), ref, samples, tokens, checkpoint)
+                    .withInvocation(CommandLines.of(spec), record.inputs());
             r.save(out);
+            RunRecord.finish(out, keepCheckpoint);
             System.out.printf(Locale.ROOT, "saturation: %d documents, %d tokens; mean over layers top-1 %.3f (chance %.3f),"
                             + " top-%d %.3f (chance %.3f) -> %s (saturation.csv, summary.json)%n", r.documents(),
                     r.table().tokens(), r.table().meanTop1(), r.table().chanceTop1(), r.table().k(), r.table().meanTopK(),
@@ -100,7 +117,12 @@ public final class SaturationCommand implements Callable<Integer> {
             record.with("step " + s.step(), referenceSpec(s.dir()).check().identity());
         }
         Path checkpoint = record.begin(out, resume != null);
-        SaturationCurve c = SaturationStudy.over(steps, template, samples, tokens, checkpoint);
+        if (checkpoint == null) {
+            System.out.println(RunRecord.finishedMessage(out, "saturation"));
+            return;
+        }
+        SaturationCurve c = SaturationStudy.over(steps, template, samples, tokens, checkpoint)
+                .withInvocation(CommandLines.of(spec), record.inputs());
         c.save(out);
         var first = c.tables().get(0);
         System.out.printf(Locale.ROOT, "saturation: %d checkpoints (steps %d..%d) against step %d, %d documents; mean top-%d"

@@ -88,7 +88,7 @@ class SaturationCommandTest {
         Path docs = TinyModels.docs(dir.resolve("docs.csv"), 2, "physics", "biology");
         Path out = dir.resolve("over");
         CliRun first = CliRun.of("saturation", "--over", run.toString(), "--samples", docs.toString(), "--device", "cpu",
-                "--out", out.toString());
+                "--out", out.toString(), "--keep-checkpoint");
         assertEquals(0, first.exit(), first.err());
         List<String> rows = rows(out.resolve("saturation_over_steps.csv"));
         assertEquals(3 * 2, rows.size(), "3 steps x 2 MoE layers");
@@ -112,6 +112,12 @@ class SaturationCommandTest {
                 "a finished step is not routed again: " + resumed.err());
         org.junit.jupiter.api.Assertions.assertFalse(resumed.err().contains("saturation: reference"),
                 "nor is the reference: " + resumed.err());
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(out.resolve(".checkpoint")),
+                "the resume, without --keep-checkpoint, removes the checkpoint once it succeeds");
+        CliRun finished = CliRun.of("saturation", "--over", run.toString(), "--samples", docs.toString(), "--device", "cpu",
+                "--resume", out.toString());
+        assertTrue(finished.out().contains("nothing to resume"), finished.out());
+        assertTrue(Files.isRegularFile(out.resolve("run.json")), "every command writes run.json");
         String refusal = TinyModels.refusal(CliRun.of("saturation", "--over", run.toString(), "--samples", docs.toString(),
                 "--per-class", "1", "--device", "cpu", "--resume", out.toString()));
         assertTrue(refusal.contains("--per-class"), refusal);

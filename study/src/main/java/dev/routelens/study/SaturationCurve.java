@@ -1,7 +1,6 @@
 package dev.routelens.study;
 
 import dev.routelens.core.AtomicFiles;
-import dev.routelens.core.OutputLock;
 import dev.routelens.routing.SaturationTable;
 import dev.routelens.samples.ErrorsCsv;
 import dev.routelens.samples.SampleError;
@@ -24,7 +23,8 @@ import java.util.Map;
  * @param documents documents compared
  */
 public record SaturationCurve(long[] steps, List<SaturationTable> tables, Map<String, Object> summary,
-                              List<SampleError> rejected, int documents) {
+                              List<SampleError> rejected, int documents, List<String> commandLine,
+                              Map<String, String> inputs) implements StudyResult {
 
     public SaturationCurve {
         if (steps == null || tables == null || steps.length == 0 || steps.length != tables.size()) {
@@ -32,19 +32,13 @@ public record SaturationCurve(long[] steps, List<SaturationTable> tables, Map<St
         }
     }
 
-    /** Saves into {@code dir}, holding the folder while it writes. */
-    public Path save(String dir) throws IOException {
-        Path out = Path.of(dir);
-        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
-            save(out);
-        }
-        return out;
-    }
 
-    /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
-        AtomicFiles.write(out.resolve("saturation_over_steps.csv"), w -> {
+    /** {@link StudyResult#save(String)} into a folder the caller already holds. */
+    @Override
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
+        AtomicFiles.write(saved.add(out.resolve("saturation_over_steps.csv")), w -> {
             w.write("step,layer,top1,top_k,chance_top1,chance_top_k,tokens\n");
             for (int s = 0; s < steps.length; s++) {
                 SaturationTable t = tables.get(s);
@@ -54,8 +48,21 @@ public record SaturationCurve(long[] steps, List<SaturationTable> tables, Map<St
                 }
             }
         });
-        SaturationPlots.overSteps(out, steps, tables);
-        AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
+        SaturationPlots.overSteps(out, steps, tables, saved);
+        AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
+        Map<String, Object> run = new java.util.LinkedHashMap<>();
+        run.put("command", "saturation");
+        run.put("command_line", commandLine);
+        run.put("inputs", inputs);
+        run.putAll(summary);
+        run.put("versions", Versions.all());
+        AtomicFiles.write(saved.add(out.resolve("run.json")), w -> Json.MAPPER.writeValue(w, run));
+        return saved;
+    }
+
+    /** The same result, its run.json naming the CLI's command line and inputs (a resume is checked against them). */
+    public SaturationCurve withInvocation(List<String> args, Map<String, String> inputs) {
+        return new SaturationCurve(steps, tables, summary, rejected, documents, List.copyOf(args), new java.util.LinkedHashMap<>(inputs));
     }
 
     @Override

@@ -17,7 +17,7 @@ public final class SaturationPlots {
     }
 
     /** Top-1 and top-k saturation against MoE layer, with chance 1/E and k/E as flat lines. */
-    public static void byLayer(Path out, SaturationTable t) throws IOException {
+    public static void byLayer(Path out, SaturationTable t, SavedFiles saved) throws IOException {
         int m = t.layers().length;
         double[] x = Arrays.stream(t.layers()).asDoubleStream().toArray(); // [M]
         Map<String, double[]> series = new LinkedHashMap<>();
@@ -25,8 +25,8 @@ public final class SaturationPlots {
         series.put("top-" + t.k(), t.topK());
         series.put("chance top-1 (1/E)", flat(m, t.chanceTop1()));
         series.put("chance top-" + t.k() + " (k/E)", flat(m, t.chanceTopK()));
-        new PlotWriter(out).write("saturation_by_layer", LineChart.of("Router saturation against the reference",
-                "layer", "saturation", x, series));
+        saved.add(new PlotWriter(out).write("saturation_by_layer", LineChart.of("Router saturation against the reference",
+                "layer", "saturation", x, series)));
     }
 
     /**
@@ -35,8 +35,10 @@ public final class SaturationPlots {
      *
      * @param steps [S]
      * @param tables [S]
+     * @param saved where the written files are listed
      */
-    public static void overSteps(Path out, long[] steps, List<SaturationTable> tables) throws IOException {
+    public static void overSteps(Path out, long[] steps, List<SaturationTable> tables, SavedFiles saved)
+            throws IOException {
         SaturationTable first = tables.get(0);
         int s = steps.length;
         double[] x = Arrays.stream(steps).asDoubleStream().toArray();                  // [S]
@@ -45,8 +47,8 @@ public final class SaturationPlots {
         series.put("top-" + first.k() + ", mean over layers", tables.stream().mapToDouble(SaturationTable::meanTopK).toArray());
         series.put("chance top-1 (1/E)", flat(s, first.chanceTop1()));
         series.put("chance top-" + first.k() + " (k/E)", flat(s, first.chanceTopK()));
-        new PlotWriter(out).write("saturation_vs_step", LineChart.of("Router saturation against the final checkpoint",
-                "training step", "saturation", x, series));
+        saved.add(new PlotWriter(out).write("saturation_vs_step", LineChart.of("Router saturation against the final checkpoint",
+                "training step", "saturation", x, series)));
         int[] layers = first.layers();
         double[][] topK = new double[layers.length][s];                                 // [M][S]
         for (int j = 0; j < s; j++) {
@@ -54,10 +56,10 @@ public final class SaturationPlots {
                 topK[m][j] = tables.get(j).topK()[m];
             }
         }
-        new PlotWriter(out).write("saturation_layer_by_step", Heatmap.sequential("Top-" + first.k()
+        saved.add(new PlotWriter(out).write("saturation_layer_by_step", Heatmap.sequential("Top-" + first.k()
                         + " saturation per layer against the final checkpoint", "layer",
                 Arrays.stream(layers).mapToObj(Integer::toString).toList(), "training step",
-                Arrays.stream(steps).mapToObj(Long::toString).toList(), topK));
+                Arrays.stream(steps).mapToObj(Long::toString).toList(), topK)));
     }
 
     private static double[] flat(int n, double v) {

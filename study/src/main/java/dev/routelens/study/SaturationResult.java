@@ -1,7 +1,6 @@
 package dev.routelens.study;
 
 import dev.routelens.core.AtomicFiles;
-import dev.routelens.core.OutputLock;
 import dev.routelens.routing.SaturationTable;
 import dev.routelens.samples.ErrorsCsv;
 import dev.routelens.samples.SampleError;
@@ -22,23 +21,31 @@ import java.util.Map;
  * @param documents documents compared
  */
 public record SaturationResult(SaturationTable table, Map<String, Object> summary, List<SampleError> rejected,
-                               int documents) {
+                               int documents, List<String> commandLine,
+                              Map<String, String> inputs) implements StudyResult {
 
-    /** Saves into {@code dir}, holding the folder while it writes (another run there is refused, naming its pid). */
-    public Path save(String dir) throws IOException {
-        Path out = Path.of(dir);
-        try (OutputLock lock = OutputPaths.holdFolder("save", out)) {
-            save(out);
-        }
-        return out;
+
+    /** {@link StudyResult#save(String)} into a folder the caller already holds. */
+    @Override
+    public SavedFiles save(Path out) throws IOException {
+        SavedFiles saved = new SavedFiles(out);
+        saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
+        table.writeCsv(saved.add(out.resolve("saturation.csv")));
+        SaturationPlots.byLayer(out, table, saved);
+        AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
+        Map<String, Object> run = new java.util.LinkedHashMap<>();
+        run.put("command", "saturation");
+        run.put("command_line", commandLine);
+        run.put("inputs", inputs);
+        run.putAll(summary);
+        run.put("versions", Versions.all());
+        AtomicFiles.write(saved.add(out.resolve("run.json")), w -> Json.MAPPER.writeValue(w, run));
+        return saved;
     }
 
-    /** {@link #save(String)} into a folder the caller already holds. */
-    public void save(Path out) throws IOException {
-        ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected);
-        table.writeCsv(out.resolve("saturation.csv"));
-        SaturationPlots.byLayer(out, table);
-        AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
+    /** The same result, its run.json naming the CLI's command line and inputs (a resume is checked against them). */
+    public SaturationResult withInvocation(List<String> args, Map<String, String> inputs) {
+        return new SaturationResult(table, summary, rejected, documents, List.copyOf(args), new java.util.LinkedHashMap<>(inputs));
     }
 
     @Override

@@ -112,7 +112,8 @@ public final class SaturationStudy {
         common(summary, samples, tokens, tables.get(tables.size() - 1));
         summary.put("mean_top1_by_step", tables.stream().mapToDouble(SaturationTable::meanTop1).toArray());
         summary.put("mean_top_k_by_step", tables.stream().mapToDouble(SaturationTable::meanTopK).toArray());
-        return new SaturationCurve(stepNumbers, List.copyOf(tables), summary, tokens.errors(), tokens.docs().size());
+        return new SaturationCurve(stepNumbers, List.copyOf(tables), summary, tokens.errors(), tokens.docs().size(),
+                List.of("HookedMoe.saturation"), null);
     }
 
     /** The spec of another checkpoint folder with {@code template}'s device, dtype, streaming and threads. */
@@ -175,7 +176,8 @@ public final class SaturationStudy {
         common(summary, samples, tokens, table);
         summary.put("mean_top1", table.meanTop1());
         summary.put("mean_top_k", table.meanTopK());
-        return new SaturationResult(table, summary, tokens.errors(), tokens.docs().size());
+        return new SaturationResult(table, summary, tokens.errors(), tokens.docs().size(),
+                List.of("HookedMoe.saturation"), null);
     }
 
     private static void common(Map<String, Object> summary, SampleSet samples, Tokenized tokens, SaturationTable t) {
