@@ -80,7 +80,9 @@ final class Figure1Job {
         }
         Optional<Path> errorsCsv = tokens.writeErrors(out);
         tokens.require(SampleRequirements.FIGURE1, errorsCsv);
-        Path checkpoint = record.withDocuments(tokens.docs()).with("model", modelOptions.identity()).begin(out, resume);
+        Path checkpoint = record.withDocuments(tokens.docs()).with("model", modelOptions.identity())
+                .threads(modelOptions.threadCount()).begin(out, resume);
+        modelOptions.useRecordedThreads(record.threads());
         if (checkpoint == null) {
             System.out.println(RunRecord.finishedMessage(out, "figure1"));
             return;

@@ -73,6 +73,25 @@ public final class ModelOptions {
         return checked.identity();
     }
 
+    /** The PyTorch thread count the run will set (--threads, ROUTELENS_THREADS or the adaptive default). */
+    Integer threadCount() throws IOException {
+        check();
+        return checked.threadCount();
+    }
+
+    /**
+     * Runs at {@code recorded} threads (a resumed run's, see {@link RunRecord#threads()}) unless --threads or
+     * ROUTELENS_THREADS names a count: a resume then continues the interrupted run's sums bit for bit.
+     */
+    void useRecordedThreads(Integer recorded) throws IOException {
+        check();
+        String env = System.getenv(dev.routelens.model.TorchThreads.ENV);
+        if (recorded != null && threads == null && (env == null || env.isBlank())) {
+            checked = new ModelSpec.Checked(checked.spec(), checked.config(), checked.device(), checked.precision(),
+                    checked.streaming(), recorded);
+        }
+    }
+
     /** Whether the run streams layer by layer (asked, or chosen because the weights do not fit). */
     boolean streamed() throws IOException {
         check();

@@ -46,7 +46,8 @@ final class RunRecord {
      * Options that say where or how, not what: where results go, how memory is split in a streamed run (the
      * groups hold whole batches, so the sums are the same), PyTorch's thread count, and help. A run killed for
      * memory may be resumed with a smaller {@code --memory-budget}, one slowed by a busy machine with fewer
-     * {@code --threads} (byte-identical results then assume the same thread count, see TorchThreads).
+     * {@code --threads}. Without {@code --threads} a resume runs at the recorded count ({@link #threads()}), so its
+     * results are byte-identical to an uninterrupted run's (sums may differ in the last bits between counts).
      */
     static final Set<String> NOT_INPUTS = Set.of("--out", "--resume", "--help", "--version", "--debug",
             "--memory-budget", "--load-ahead", "--threads", "--keep-checkpoint");
@@ -55,6 +56,7 @@ final class RunRecord {
 
     private final String command;
     private final Map<String, String> inputs = new LinkedHashMap<>();
+    private Integer threads; // PyTorch's threads: recorded, not compared; a resume without --threads reuses them
 
     private RunRecord(String command) {
         this.command = command;
@@ -118,6 +120,21 @@ final class RunRecord {
         Folders.deleteTree(checkpoint);
     }
 
+    /** The run's PyTorch thread count, recorded beside the inputs (null: the engine's own). */
+    RunRecord threads(Integer n) {
+        threads = n;
+        return this;
+    }
+
+    /**
+     * The thread count to run at: after a {@link #begin} that resumed, the one the interrupted run recorded
+     * (results may differ in the last bits between thread counts, and a resume must continue the same sums);
+     * otherwise the one given to {@link #threads(Integer)}.
+     */
+    Integer threads() {
+        return threads;
+    }
+
     /** The inputs, in declaration order, for run.json's {@code inputs}. */
     Map<String, String> inputs() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
@@ -136,6 +153,10 @@ final class RunRecord {
         Path file = checkpoint.resolve(FILE);
         if (resume && Files.isRegularFile(file)) {
             compare(dir, file);
+            Number recorded = JSON.readTree(file.toFile()).path("torch_threads").numberValue();
+            if (recorded != null) {
+                threads = recorded.intValue();
+            }
             return checkpoint;
         }
         Path runJson = dir.resolve("run.json");
@@ -152,6 +173,7 @@ final class RunRecord {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", command);
         json.put("inputs", inputs);
+        json.put("torch_threads", threads);
         AtomicFiles.write(file, w -> JSON.writeValue(w, json));
         return checkpoint;
     }

@@ -88,7 +88,9 @@ public final class SaturationCommand implements Callable<Integer> {
             Tokenized tokens = tokens(samples, modelOptions.tokenizer());
             RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity())
                     .with("reference", ref.identity());
+            record.threads(modelOptions.threadCount());
             Path checkpoint = record.begin(out, resume != null);
+            modelOptions.useRecordedThreads(record.threads());
             if (checkpoint == null) {
                 System.out.println(RunRecord.finishedMessage(out, "saturation"));
                 return 0;

@@ -79,7 +79,9 @@ public final class StatsCommand implements Callable<Integer> {
         }
         tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
         RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity());
+        record.threads(modelOptions.threadCount());
         Path checkpoint = record.begin(out, resume != null);
+        modelOptions.useRecordedThreads(record.threads());
         if (checkpoint == null) {
             System.out.println(RunRecord.finishedMessage(out, "stats"));
             return;
