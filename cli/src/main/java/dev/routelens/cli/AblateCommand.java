@@ -1,14 +1,12 @@
 package dev.routelens.cli;
 
 import dev.routelens.study.OutputPaths;
-import dev.routelens.study.Tokenized;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.core.UserError;
 import dev.routelens.routing.Ablation;
 import dev.routelens.routing.AblationMode;
 import dev.routelens.core.OutputLock;
 import dev.routelens.samples.SampleRequirements;
-import dev.routelens.samples.SampleSet;
 import dev.routelens.study.AblationOutcome;
 import dev.routelens.study.AblationRun;
 import dev.routelens.study.SavedFiles;
@@ -117,38 +115,23 @@ public final class AblateCommand implements Callable<Integer> {
     }
 
     private void run(AblationMode m, Ablation single, StageTimer timer) throws Exception {
-        SampleSet samples;
-        try (var s = timer.stage("samples")) {
-            samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
-        }
-        Tokenized tokens;
-        try (var s = timer.stage("tokenize")) {
-            tokens = Tokenized.of(samples, modelOptions.tokenizer());
-        }
-        tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
-        RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity());
-        record.threads(modelOptions.threadCount());
-        Path checkpoint = record.begin(out, resume != null);
-        modelOptions.useRecordedThreads(record.threads());
-        if (checkpoint == null) {
-            System.out.println(RunRecord.finishedMessage(out, "ablate"));
+        PreparedRun run = PreparedRun.of("ablate", RunRecord.of(spec), modelOptions, sampleOptions, seed,
+                SampleRequirements.ANY, out, resume != null, timer);
+        if (run == null) {
             return;
         }
-        LoadedModel loaded;
-        try (var s = timer.stage("load_model")) {
-            loaded = modelOptions.load();
-        }
+        LoadedModel loaded = PreparedRun.load(modelOptions, timer);
         try (loaded) {
             AblationOutcome outcome = (target.sweep
-                    ? AblationRun.sweep(loaded, samples, tokens, m, topR(m), !noResidualCache,
-                            checkpoint.resolve("sweep-" + m.id() + ".state"), timer)
-                    : AblationRun.each(loaded, samples, tokens, List.of(single), timer))
-                    .withInvocation(CommandLines.of(spec), record.inputs());
+                    ? AblationRun.sweep(loaded, run.samples(), run.tokens(), m, topR(m), !noResidualCache,
+                            run.checkpoint().resolve("sweep-" + m.id() + ".state"), timer)
+                    : AblationRun.each(loaded, run.samples(), run.tokens(), List.of(single), timer))
+                    .withInvocation(CommandLines.of(spec), run.record().inputs());
             SavedFiles saved = outcome.save(out);
             if (outcome.results().size() == 1) {
                 System.out.print(outcome.classLines());
             }
-            System.out.printf("ablate: %d ablation(s) x %d documents%n", outcome.results().size(), tokens.docs().size());
+            System.out.printf("ablate: %d ablation(s) x %d documents%n", outcome.results().size(), run.tokens().docs().size());
             System.out.print(saved.summary());
         }
     }

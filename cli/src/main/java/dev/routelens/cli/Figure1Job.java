@@ -3,16 +3,13 @@ package dev.routelens.cli;
 import dev.routelens.core.OutputLock;
 import dev.routelens.core.UserError;
 import dev.routelens.samples.SampleRequirements;
-import dev.routelens.samples.SampleSet;
 import dev.routelens.study.Figure1Result;
 import dev.routelens.study.Figure1Settings;
 import dev.routelens.study.Figure1Study;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.study.OutputPaths;
 import dev.routelens.study.StageTimer;
-import dev.routelens.study.Tokenized;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * The CLI's side of Figure 1: checks, the output folder, the samples, the resume record, then
@@ -70,30 +67,15 @@ final class Figure1Job {
     }
 
     private void run(StageTimer timer) throws Exception {
-        SampleSet samples;
-        try (var s = timer.stage("samples")) {
-            samples = sampleOptions.readFor(settings.seed(), SampleRequirements.FIGURE1, out);
-        }
-        Tokenized tokens;
-        try (var s = timer.stage("tokenize")) {
-            tokens = Tokenized.of(samples, modelOptions.tokenizer());
-        }
-        Optional<Path> errorsCsv = tokens.writeErrors(out);
-        tokens.require(SampleRequirements.FIGURE1, errorsCsv);
-        Path checkpoint = record.withDocuments(tokens.docs()).with("model", modelOptions.identity())
-                .threads(modelOptions.threadCount()).begin(out, resume);
-        modelOptions.useRecordedThreads(record.threads());
-        if (checkpoint == null) {
-            System.out.println(RunRecord.finishedMessage(out, "figure1"));
+        PreparedRun run = PreparedRun.of("figure1", record, modelOptions, sampleOptions, settings.seed(),
+                SampleRequirements.FIGURE1, out, resume, timer);
+        if (run == null) {
             return;
         }
-        LoadedModel loaded;
-        try (var s = timer.stage("load_model")) {
-            loaded = modelOptions.load();
-        }
+        LoadedModel loaded = PreparedRun.load(modelOptions, timer);
         try (loaded) {
-            Figure1Result result = Figure1Study.run(loaded, samples, tokens, settings, checkpoint.resolve("routing.jsonl"),
-                    timer).withInvocation(commandLine, record.inputs());
+            Figure1Result result = Figure1Study.run(loaded, run.samples(), run.tokens(), settings,
+                    run.checkpoint().resolve("routing.jsonl"), timer).withInvocation(commandLine, run.record().inputs());
             System.out.print(result.summary(result.save(out)));
         }
     }

@@ -3,14 +3,12 @@ package dev.routelens.cli;
 import dev.routelens.core.OutputLock;
 import dev.routelens.core.UserError;
 import dev.routelens.samples.SampleRequirements;
-import dev.routelens.samples.SampleSet;
 import dev.routelens.study.LoadedModel;
 import dev.routelens.study.OutputPaths;
 import dev.routelens.study.StatsResult;
 import dev.routelens.study.StatsStudy;
 import dev.routelens.study.SavedFiles;
 import dev.routelens.study.StageTimer;
-import dev.routelens.study.Tokenized;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,30 +67,15 @@ public final class StatsCommand implements Callable<Integer> {
     }
 
     private void run(int chartLayer, StageTimer timer) throws Exception {
-        SampleSet samples;
-        try (var s = timer.stage("samples")) {
-            samples = sampleOptions.readFor(seed, SampleRequirements.ANY, out);
-        }
-        Tokenized tokens;
-        try (var s = timer.stage("tokenize")) {
-            tokens = Tokenized.of(samples, modelOptions.tokenizer());
-        }
-        tokens.require(SampleRequirements.ANY, tokens.writeErrors(out));
-        RunRecord record = RunRecord.of(spec).withDocuments(tokens.docs()).with("model", modelOptions.identity());
-        record.threads(modelOptions.threadCount());
-        Path checkpoint = record.begin(out, resume != null);
-        modelOptions.useRecordedThreads(record.threads());
-        if (checkpoint == null) {
-            System.out.println(RunRecord.finishedMessage(out, "stats"));
+        PreparedRun run = PreparedRun.of("stats", RunRecord.of(spec), modelOptions, sampleOptions, seed,
+                SampleRequirements.ANY, out, resume != null, timer);
+        if (run == null) {
             return;
         }
-        LoadedModel loaded;
-        try (var s = timer.stage("load_model")) {
-            loaded = modelOptions.load();
-        }
+        LoadedModel loaded = PreparedRun.load(modelOptions, timer);
         try (loaded) {
-            StatsResult result = StatsStudy.run(loaded, samples, tokens, chartLayer, checkpoint.resolve("stats.jsonl"),
-                    timer).withInvocation(CommandLines.of(spec), record.inputs());
+            StatsResult result = StatsStudy.run(loaded, run.samples(), run.tokens(), chartLayer,
+                    run.checkpoint().resolve("stats.jsonl"), timer).withInvocation(CommandLines.of(spec), run.record().inputs());
             SavedFiles saved = result.save(out);
             System.out.printf("stats: %d documents, %d classes%n", result.documents(),
                     result.report().classLabels().size() - 1);
