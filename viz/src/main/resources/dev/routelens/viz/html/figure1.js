@@ -6,19 +6,23 @@
   const canvas = document.getElementById('plot'), ctx = canvas.getContext('2d');
   const visible = data.classes.map(() => true);
 
-  // Points centred and scaled into [-1, 1]^3 once; z is 0 for a 2-D embedding.
+  // Points centred, then scaled so the farthest lies at radius 1: every rotation stays on screen.
   const P = new Float32Array(n * 3);
   (function normalise() {
     const cols = [data.x, data.y, dims === 3 ? data.z : null];
-    let extent = 1e-12;
     const mid = [0, 0, 0];
     for (let k = 0; k < dims; k++) {
       let lo = Infinity, hi = -Infinity;
       for (const v of cols[k]) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       mid[k] = n ? (lo + hi) / 2 : 0;
-      extent = Math.max(extent, (hi - lo) / 2);
     }
-    for (let i = 0; i < n; i++) for (let k = 0; k < dims; k++) P[i * 3 + k] = (cols[k][i] - mid[k]) / extent;
+    let radius = 1e-12;
+    for (let i = 0; i < n; i++) {
+      let r2 = 0;
+      for (let k = 0; k < dims; k++) { const v = cols[k][i] - mid[k]; P[i * 3 + k] = v; r2 += v * v; }
+      radius = Math.max(radius, Math.sqrt(r2));
+    }
+    for (let j = 0; j < P.length; j++) P[j] /= radius;
   })();
 
   // Class colours as little-endian RGBA words; a darker rim keeps overlapping points apart.
@@ -61,7 +65,7 @@
 
   function camera() {
     return { cy: Math.cos(view.yaw), sy: Math.sin(view.yaw), cp: Math.cos(view.pitch), sp: Math.sin(view.pitch),
-      s: 0.40 * Math.min(W, H) * view.zoom, ox: W / 2 + view.panX * dpr, oy: H / 2 + view.panY * dpr };
+      s: 0.45 * Math.min(W, H) * view.zoom, ox: W / 2 + view.panX * dpr, oy: H / 2 + view.panY * dpr };
   }
 
   function render() {
@@ -87,18 +91,18 @@
     lastMs = performance.now() - t0;
   }
 
-  /** Three faint axes from the cube's corner, named after the embedding. */
+  /** The axes as a small compass in the lower-left corner, turning with the view. */
   function axes(c) {
     ctx.save();
-    ctx.strokeStyle = '#999'; ctx.fillStyle = '#555'; ctx.lineWidth = dpr;
+    ctx.strokeStyle = '#888'; ctx.fillStyle = '#555'; ctx.lineWidth = dpr;
     ctx.font = (11 * dpr) + 'px sans-serif';
-    const o = project(-1.1, -1.1, dims === 3 ? -1.1 : 0, c);
+    const g = { cy: c.cy, sy: c.sy, cp: c.cp, sp: c.sp, s: 32 * dpr, ox: 40 * dpr, oy: H - 60 * dpr };
     for (let k = 0; k < dims; k++) {
-      const e = [-1.1, -1.1, dims === 3 ? -1.1 : 0];
-      e[k] += 0.6;
-      const p = project(e[0], e[1], e[2], c);
-      ctx.beginPath(); ctx.moveTo(o[0], o[1]); ctx.lineTo(p[0], p[1]); ctx.stroke();
-      ctx.fillText(data.axis + ' ' + (k + 1), p[0] + 3 * dpr, p[1] - 3 * dpr);
+      const e = [0, 0, 0];
+      e[k] = 1;
+      const p = project(e[0], e[1], e[2], g);
+      ctx.beginPath(); ctx.moveTo(g.ox, g.oy); ctx.lineTo(p[0], p[1]); ctx.stroke();
+      ctx.fillText(data.axis + ' ' + (k + 1), p[0] + 2 * dpr, p[1] - 2 * dpr);
     }
     ctx.restore();
   }
