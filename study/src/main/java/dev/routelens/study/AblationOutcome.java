@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What ablating measured. {@link #save} writes the folder {@code ./routelens ablate --out DIR} writes:
- * ablation.csv, routing_shift.csv and, for a sweep, the ablation_delta heatmaps.
+ * ablation.csv, routing_shift.csv, report.html and, for a sweep, the ablation_delta heatmaps.
  *
  * @param results one per ablation, in order
  * @param sweep the sweep they form, or null for ablations chosen one by one
@@ -66,6 +66,7 @@ public record AblationOutcome(List<AblationResult> results, AblationSweep sweep,
         }
         AblationSweep.writeResultsCsv(out.resolve("ablation.csv"), results);
         AblationSweep.writeShiftCsv(out.resolve("routing_shift.csv"), results);
+        StudyPages.ablate(out, this); // report.html, which indexes the files above
     }
 
     @Override

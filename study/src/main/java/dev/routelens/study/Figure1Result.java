@@ -31,10 +31,11 @@ public final class Figure1Result {
     private final StageTimer timer;
     private final int resumedBatches;
     private final int resumedLayers;
+    private final Map<String, String> texts;
 
     Figure1Result(ExpertChoiceTable choices, Embedding embedding, QualityReport quality, Figure1Settings settings,
                   List<SampleError> rejected, Map<String, Object> run, StageTimer timer, int resumedBatches,
-                  int resumedLayers) {
+                  int resumedLayers, Map<String, String> texts) {
         this.choices = choices;
         this.embedding = embedding;
         this.quality = quality;
@@ -44,6 +45,12 @@ public final class Figure1Result {
         this.timer = timer;
         this.resumedBatches = resumedBatches;
         this.resumedLayers = resumedLayers;
+        this.texts = Map.copyOf(texts);
+    }
+
+    /** Document id -> the start of its text, for figure1.html's hover card. */
+    Map<String, String> texts() {
+        return texts;
     }
 
     /** E_T, one row per document, with its MoE layers and experts. */
@@ -73,8 +80,8 @@ public final class Figure1Result {
     }
 
     /**
-     * Writes expert_choice.csv, expert_choice_class_means.csv, tsne.csv, metrics.json, the plots, run.json and,
-     * when records were refused, errors.csv into {@code dir}, each atomically, holding the folder while it writes:
+     * Writes expert_choice.csv, expert_choice_class_means.csv, tsne.csv, metrics.json, the plots, run.json,
+     * figure1.html, report.html and, when records were refused, errors.csv into {@code dir}, each atomically, holding the folder while it writes:
      * another run writing there at the same time makes this fail, naming its pid.
      */
     public Path save(String dir) throws IOException {
@@ -107,6 +114,7 @@ public final class Figure1Result {
         record.put("stage_seconds", timer.seconds());
         record.put("wall_seconds", timer.wallSeconds());
         AtomicFiles.write(out.resolve("run.json"), w -> Json.MAPPER.writeValue(w, record));
+        StudyPages.figure1(out, this, metrics); // figure1.html and report.html, which indexes the files above
     }
 
     private void writeCoordinates(Path file) throws IOException {
@@ -155,7 +163,7 @@ public final class Figure1Result {
             s.append(String.format("  resumed %d finished layers from the checkpoint%n", resumedLayers));
         }
         s.append("  outputs in ").append(out.toAbsolutePath()).append(": expert_choice.csv tsne.csv figure1.png figure1.svg")
-                .append(" expert_usage.png metrics.json run.json").append(System.lineSeparator());
+                .append(" expert_usage.png metrics.json run.json figure1.html report.html").append(System.lineSeparator());
         return s.toString();
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * What the stats study measured. {@link #save} writes the folder {@code ./routelens stats --out DIR} writes:
- * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer and summary.json.
+ * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer, summary.json and report.html.
  *
  * @param report every metric per (class, MoE layer), with an all-classes row
  * @param summary summary.json's fields
@@ -40,6 +40,7 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
         report.writeJson(out.resolve("routing_report.json"));
         StatsPlots.write(out, report, chartLayer);
         AtomicFiles.write(out.resolve("summary.json"), w -> Json.MAPPER.writeValue(w, summary));
+        StudyPages.stats(out, this); // report.html, which indexes the files above
     }
 
     @Override

@@ -23,7 +23,8 @@ RL.flatten = (obj, prefix, rows) => {
   for (const [k, v] of Object.entries(obj || {})) {
     const key = prefix ? prefix + '.' + k : k;
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) RL.flatten(v, key, rows);
-    else if (Array.isArray(v) && v.some(x => x !== null && typeof x === 'object')) rows.push([key, JSON.stringify(v)]);
+    else if (Array.isArray(v) && v.length && v.every(Array.isArray)) rows.push([key, v.length + ' × ' + v[0].length + ' matrix (in the JSON file)']);
+    else if (Array.isArray(v) && v.some(x => x !== null && typeof x === 'object')) rows.push([key, JSON.stringify(v).slice(0, 200)]);
     else rows.push([key, Array.isArray(v) ? v.map(RL.fmt).join(', ') : v === null ? '' : RL.fmt(v)]);
   }
   return rows;

@@ -73,7 +73,7 @@
       sw.style.background = p.color;
       title.append(sw, RL.el('span', null, p.label));
       const grid = RL.el('div', 'grid');
-      grid.style.gridTemplateColumns = 'auto repeat(' + h.columns.length + ', 16px)';
+      grid.style.gridTemplateColumns = 'auto repeat(' + h.columns.length + ', minmax(16px, auto))';
       grid.appendChild(RL.el('div', 'name', h.rowName));
       h.columns.forEach((c, j) => grid.appendChild(RL.el('div', 'name', h.columns.length <= 32 || j % 4 === 0 ? c : '')));
       p.values.forEach((row, r) => {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Assumptions;
  * call. Without a chromium binary the tests are skipped with the reason, except under CI, where they fail:
  * CI installs chromium, and a green run must mean the pages were opened.
  */
-final class Chromium {
+public final class Chromium {
     private final Path binary;
     private final Path scratch;
 
@@ -29,7 +29,7 @@ final class Chromium {
     }
 
     /** The browser on PATH; skips (or under CI fails) when there is none. */
-    static Chromium require(Path scratch) {
+    public static Chromium require(Path scratch) {
         Optional<Path> found = Stream.of("chromium", "chromium-browser", "google-chrome")
                 .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                         .map(dir -> Path.of(dir, name)))
@@ -43,22 +43,22 @@ final class Chromium {
     }
 
     /** What one run printed: the DOM (for --dump-dom) on stdout and Chromium's log, console included, on stderr. */
-    record Run(String stdout, String stderr) {
+    public record Run(String stdout, String stderr) {
         /** Lines of the page's console at warning level or worse, and uncaught errors. */
-        List<String> consoleErrors() {
+        public List<String> consoleErrors() {
             return stderr.lines().filter(l -> l.contains("CONSOLE") && (l.contains("Uncaught") || l.contains(":ERROR:")
                     || l.contains(":WARNING:") || l.contains("Error"))).toList();
         }
     }
 
     /** A screenshot of {@code page} at {@code width} x {@code height}. */
-    Run screenshot(Path page, Path png, int width, int height) throws Exception {
+    public Run screenshot(Path page, Path png, int width, int height) throws Exception {
         return run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
                 page.toUri().toString()));
     }
 
     /** The DOM of {@code page}{@code fragment} once it has loaded and run for a moment of virtual time. */
-    Run dumpDom(Path page, String fragment, int width, int height) throws Exception {
+    public Run dumpDom(Path page, String fragment, int width, int height) throws Exception {
         return run(List.of("--dump-dom", "--virtual-time-budget=5000", "--window-size=" + width + "," + height,
                 page.toUri() + fragment));
     }

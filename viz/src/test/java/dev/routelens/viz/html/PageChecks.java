@@ -11,12 +11,12 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** What every page test asserts on Chromium's output: a self-test report, no errors, colours on screen. */
-final class PageChecks {
+public final class PageChecks {
     private PageChecks() {
     }
 
     /** The #selftest report the page wrote into its DOM, after checking it and the console hold no error. */
-    static JsonNode selftest(Chromium.Run run) throws Exception {
+    public static JsonNode selftest(Chromium.Run run) throws Exception {
         assertEquals(List.of(), run.consoleErrors(), "console errors");
         String dom = run.stdout();
         int open = dom.indexOf("<pre id=\"selftest\">");
@@ -29,14 +29,14 @@ final class PageChecks {
     }
 
     /** Copies a screenshot to target/page-shots/, where a person can look at it after the run. */
-    static void keep(Path png, String name) throws java.io.IOException {
+    public static void keep(Path png, String name) throws java.io.IOException {
         Path dir = Path.of("target", "page-shots");
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.copy(png, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Pixels of {@code png} within 12 per channel of {@code rgb}. */
-    static int pixelsNear(Path png, int rgb) throws Exception {
+    public static int pixelsNear(Path png, int rgb) throws Exception {
         BufferedImage img = ImageIO.read(png.toFile());
         int count = 0;
         for (int y = 0; y < img.getHeight(); y++) {
@@ -52,7 +52,7 @@ final class PageChecks {
     }
 
     /** Distinct colours in {@code png}: a blank page has one or two. */
-    static long distinctColours(Path png) throws Exception {
+    public static long distinctColours(Path png) throws Exception {
         BufferedImage img = ImageIO.read(png.toFile());
         return java.util.stream.IntStream.range(0, img.getWidth() * img.getHeight())
                 .map(i -> img.getRGB(i % img.getWidth(), i / img.getWidth())).distinct().count();
