@@ -109,8 +109,14 @@
     const last = doc.layers.length - 1;
     layerSel.value = last;
     layerSel.dispatchEvent(new Event('change'));
-    return { tokens: tokensBox.querySelectorAll('.tok').length, chips: tokensBox.querySelectorAll('.chip').length,
+    const out = { tokens: tokensBox.querySelectorAll('.tok').length, chips: tokensBox.querySelectorAll('.chip').length,
       card, card_lines: cardLines, last_layer_first_expert: +span().dataset.expert,
       heat_cells: heat.querySelectorAll('.cell').length, selected_layer: doc.layers[slot] };
+    if (data.documents.length > 1) {
+      docSel.value = 1;
+      docSel.dispatchEvent(new Event('change'));
+      out.second_document_tokens = tokensBox.querySelectorAll('.tok').length;
+    }
+    return out;
   });
 })();

@@ -52,6 +52,7 @@ class RoutingPageTest {
         assertEquals(5, r.path("selected_layer").asInt());
         assertEquals((0 + 2) % EXPERTS, r.path("last_layer_first_expert").asInt(), "token 0 at slot 2");
         assertEquals(LAYERS.length * EXPERTS, r.path("heat_cells").asInt());
+        assertEquals(1, r.path("second_document_tokens").asInt(), "the document selector switches");
     }
 
     @Test
