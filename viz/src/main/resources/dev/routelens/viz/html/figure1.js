@@ -184,16 +184,18 @@
     for (let i = 0; i < n && target < 0; i++) {
       if (shown[i] && sx[i] > 0 && sy[i] > 0 && sx[i] < W && sy[i] < H) target = i;
     }
+    const h0 = performance.now();
     if (target >= 0) {
       canvas.dispatchEvent(new MouseEvent('mousemove', { bubbles: true,
         clientX: r.left + sx[target] / dpr, clientY: r.top + sy[target] / dpr }));
     }
+    const hoverMs = performance.now() - h0;
     const count = () => shown.reduce((a, b) => a + b, 0);
     const before = count();
     items[0].click(); render();
     const hidden = count();
     items[0].click(); render();
-    return { points: n, dims, frame_ms_median: frames[15], frame_ms_max: frames[29], target_id: data.id[target],
+    return { points: n, dims, frame_ms_median: frames[15], frame_ms_max: frames[29], hover_ms: hoverMs, target_id: data.id[target],
       card: RL.cardText(), legend: { before, hidden, after: count(), first: data.classes[0].label } };
   });
 })();

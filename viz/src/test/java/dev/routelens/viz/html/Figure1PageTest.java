@@ -108,8 +108,9 @@ class Figure1PageTest {
         assertTrue(Files.size(small) < 8_000_000, "600 documents: " + Files.size(small) + " bytes");
         JsonNode report = PageChecks.selftest(Chromium.require(dir).dumpDom(html, "#selftest", 1280, 800));
         double median = report.path("frame_ms_median").asDouble();
-        System.out.printf("figure1.html with %d points (%d bytes): redraw median %.1f ms, max %.1f ms; 600 documents: %d bytes%n",
-                report.path("points").asInt(), bytes, median, report.path("frame_ms_max").asDouble(), Files.size(small));
+        System.out.printf("figure1.html with %d points (%d bytes): redraw median %.1f ms, max %.1f ms, hover %.1f ms;"
+                + " 600 documents: %d bytes%n", report.path("points").asInt(), bytes, median,
+                report.path("frame_ms_max").asDouble(), report.path("hover_ms").asDouble(), Files.size(small));
         assertTrue(median < 100, "a redraw of 20,000 points takes " + median + " ms");
     }
 }
