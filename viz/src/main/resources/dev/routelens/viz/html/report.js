@@ -21,6 +21,7 @@
   }
   const names = new Set(data.files.map(f => f.name));
   const images = document.getElementById('images');
+  document.getElementById('plots').hidden = data.images.length === 0;
   for (const png of data.images) {
     const fig = RL.el('figure');
     const img = RL.el('img');
