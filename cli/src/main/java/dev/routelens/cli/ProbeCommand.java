@@ -72,6 +72,11 @@ public final class ProbeCommand implements Callable<Integer> {
             + " writing into it at the same time is refused.")
     Path out;
 
+    @Option(names = "--html", paramLabel = "FILE.html", description = "Also write the routing as a page that opens"
+            + " offline: each token coloured by its first-choice expert at a chosen MoE layer, its top-k experts and"
+            + " weights at every MoE layer on hover, and the document's E_T as a layers x experts heat map.")
+    Path html;
+
     @Override
     public Integer call() throws Exception {
         InputKind inputKind = null;
@@ -85,6 +90,9 @@ public final class ProbeCommand implements Callable<Integer> {
         boolean stdout = out.toString().equals("-");
         if (!stdout) {
             OutputPaths.requireFile("--out", out);
+        }
+        if (html != null) {
+            OutputPaths.requireFile("--html", html);
         }
         ProbeInput documents = input.text != null
                 ? ProbeInput.text(input.text, inputKind == null ? InputKind.TEXT : inputKind)
@@ -148,6 +156,10 @@ public final class ProbeCommand implements Callable<Integer> {
                 if (!documents.many()) { // the captures for NumPy: FILE.npz beside FILE.json
                     CaptureNpz.write(CaptureNpz.beside(out), results.get(0).captured(), encoded.ids().get(0));
                 }
+            }
+            if (html != null) {
+                ProbeHtml.write(html, loaded.description(), encoded.samples(), encoded.ids(), loaded.tokenizer(), c,
+                        results, documents.many());
             }
             (stdout ? System.err : System.out).println(summary(encoded, results, c, stdout ? "stdout" : out.toString()));
         }

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * What ablating measured. {@link #save} writes the folder {@code ./routelens ablate --out DIR} writes:
- * ablation.csv, routing_shift.csv, run.json and, for a sweep, the ablation_delta heatmaps.
+ * ablation.csv, routing_shift.csv, run.json, report.html and, for a sweep, the ablation_delta heatmaps.
  *
  * @param results one per ablation, in order
  * @param sweep the sweep they form, or null for ablations chosen one by one
@@ -71,6 +71,7 @@ public record AblationOutcome(List<AblationResult> results, AblationSweep sweep,
         AblationSweep.writeResultsCsv(saved.add(out.resolve("ablation.csv")), results);
         AblationSweep.writeShiftCsv(saved.add(out.resolve("routing_shift.csv")), results);
         run.write(saved.add(out.resolve("run.json")));
+        StudyPages.ablate(out, this, saved); // report.html, which indexes the files above
         return saved;
     }
 

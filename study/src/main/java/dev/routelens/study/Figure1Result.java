@@ -30,10 +30,11 @@ public final class Figure1Result implements StudyResult {
     private final StageTimer timer;
     private final int resumedBatches;
     private final int resumedLayers;
+    private final Map<String, String> texts;
 
     Figure1Result(ExpertChoiceTable choices, Embedding embedding, QualityReport quality, Figure1Settings settings,
                   List<SampleError> rejected, RunJson run, StageTimer timer, int resumedBatches,
-                  int resumedLayers) {
+                  int resumedLayers, Map<String, String> texts) {
         this.choices = choices;
         this.embedding = embedding;
         this.quality = quality;
@@ -43,8 +44,14 @@ public final class Figure1Result implements StudyResult {
         this.timer = timer;
         this.resumedBatches = resumedBatches;
         this.resumedLayers = resumedLayers;
+        this.texts = Map.copyOf(texts);
         run.put("perplexity_effective", caveats().perplexity().orElse(null));
         run.put("knn_k_effective", quality.knnK());
+    }
+
+    /** Document id -> the start of its text, for figure1.html's hover card. */
+    Map<String, String> texts() {
+        return texts;
     }
 
     /** E_T, one row per document, with its MoE layers and experts. */
@@ -76,7 +83,7 @@ public final class Figure1Result implements StudyResult {
     /** The same result, its run.json naming the CLI's command line and inputs ({@link RunJson#withInvocation}). */
     public Figure1Result withInvocation(java.util.List<String> args, java.util.Map<String, String> inputs) {
         return new Figure1Result(choices, embedding, quality, settings, rejected, run.withInvocation(args, inputs), timer,
-                resumedBatches, resumedLayers);
+                resumedBatches, resumedLayers, texts);
     }
 
     /** The records the readers or the tokenizer refused, left out of the figure. */
@@ -85,8 +92,8 @@ public final class Figure1Result implements StudyResult {
     }
 
     /**
-     * Writes expert_choice.csv/.npz, expert_choice_class_means.csv, tsne.csv/.npz, metrics.json, the plots, run.json
-     * and, when records were refused, errors.csv into {@code out}, each atomically.
+     * Writes expert_choice.csv/.npz, expert_choice_class_means.csv, tsne.csv/.npz, metrics.json, the plots, run.json,
+     * figure1.html, report.html and, when records were refused, errors.csv into {@code out}, each atomically.
      */
     @Override
     public SavedFiles save(Path out) throws IOException {
@@ -108,6 +115,7 @@ public final class Figure1Result implements StudyResult {
             Figure1Plots.write(out, choices, embedding, saved);
         }
         run.write(saved.add(out.resolve("run.json")));
+        StudyPages.figure1(out, this, metrics, saved); // figure1.html and report.html, which indexes the files above
         return saved;
     }
 

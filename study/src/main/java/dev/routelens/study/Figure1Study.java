@@ -63,7 +63,16 @@ public final class Figure1Study {
         }
         return new Figure1Result(choices, embedding, quality, settings, tokens.errors(),
                 record(loaded, samples, tokens, routing, choices, embedding, settings, timer), timer,
-                routing.resumedBatches(), routing.resumedLayers());
+                routing.resumedBatches(), routing.resumedLayers(), texts(samples));
+    }
+
+    /** Document id -> the start of its text, as figure1.html's hover card shows it. */
+    private static Map<String, String> texts(SampleSet samples) {
+        Map<String, String> texts = new java.util.HashMap<>();
+        for (var s : samples.samples()) {
+            texts.putIfAbsent(s.id(), dev.routelens.viz.html.Figure1Page.cut(s.text()));
+        }
+        return texts;
     }
 
     /** The embedding {@code settings} ask for. */

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * What the stats study measured. {@link #save} writes the folder {@code ./routelens stats --out DIR} writes:
  * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer, summary.json (the headline
- * numbers) and run.json (provenance, as every command writes it).
+ * numbers), run.json (provenance, as every command writes it) and report.html.
  *
  * @param report every metric per (class, MoE layer), with an all-classes row
  * @param summary summary.json's fields
@@ -50,6 +50,7 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
         }
         AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
         run.write(saved.add(out.resolve("run.json")));
+        StudyPages.stats(out, this, saved); // report.html, which indexes the files above
         return saved;
     }
 
