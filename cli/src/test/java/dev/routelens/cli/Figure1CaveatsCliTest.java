@@ -23,7 +23,7 @@ class Figure1CaveatsCliTest {
         ObjectMapper mapper = new ObjectMapper();
         JsonNode metrics = mapper.readTree(out.resolve("metrics.json").toFile());
         assertEquals(10, metrics.get("knn_k_effective").asInt());
-        assertEquals(metrics.get("quality").get("knnK").asInt(), metrics.get("knn_k_effective").asInt());
+        assertEquals(metrics.get("quality").get("knn_k").asInt(), metrics.get("knn_k_effective").asInt());
         assertEquals(23 / 3.0, metrics.get("perplexity_effective").asDouble(), 1e-12, "(24 - 1) / 3");
         assertEquals(2, metrics.get("warnings").size());
         JsonNode record = mapper.readTree(out.resolve("run.json").toFile());

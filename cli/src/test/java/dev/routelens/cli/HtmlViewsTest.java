@@ -58,7 +58,7 @@ class HtmlViewsTest {
         JsonNode r = PageChecks.selftest(chromium.dumpDom(stats.resolve("report.html"), "#selftest", 1200, 800));
         assertEquals(r.path("images").asInt(), r.path("images_loaded").asInt());
         assertTrue(r.path("images").asInt() >= 2, r.toString());
-        assertEquals("[\"summary.json\"]", r.path("records").toString());
+        assertEquals("[\"summary.json\",\"run.json\"]", r.path("records").toString());
         JsonNode h = PageChecks.selftest(chromium.dumpDom(sweep.resolve("report.html"), "#selftest", 1200, 900));
         assertEquals(26 * 3, h.path("cells").asInt(), "26 MoE layers x one top-r ablation x (2 classes + pooled)");
         assertEquals(1 + 3, h.path("card_lines").asInt(), h.toString());
