@@ -32,7 +32,6 @@ public record SaturationCurve(long[] steps, List<SaturationTable> tables, Map<St
         }
     }
 
-
     /** {@link StudyResult#save(String)} into a folder the caller already holds. */
     @Override
     public SavedFiles save(Path out) throws IOException {
@@ -49,14 +48,7 @@ public record SaturationCurve(long[] steps, List<SaturationTable> tables, Map<St
             }
         });
         SaturationPlots.overSteps(out, steps, tables, saved);
-        AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
-        Map<String, Object> run = new java.util.LinkedHashMap<>();
-        run.put("command", "saturation");
-        run.put("command_line", commandLine);
-        run.put("inputs", inputs);
-        run.putAll(summary);
-        run.put("versions", Versions.all());
-        AtomicFiles.write(saved.add(out.resolve("run.json")), w -> Json.MAPPER.writeValue(w, run));
+        SaturationResult.writeRecords(out, summary, commandLine, inputs, saved);
         return saved;
     }
 

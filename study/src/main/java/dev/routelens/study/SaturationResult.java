@@ -32,6 +32,16 @@ public record SaturationResult(SaturationTable table, Map<String, Object> summar
         saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
         table.writeCsv(saved.add(out.resolve("saturation.csv")));
         SaturationPlots.byLayer(out, table, saved);
+        writeRecords(out, summary, commandLine, inputs, saved);
+        return saved;
+    }
+
+    /**
+     * summary.json and run.json of a saturation folder (one comparison or a curve over steps): run.json is the
+     * summary's fields under the command, its command line and inputs (a resume is checked against them).
+     */
+    static void writeRecords(Path out, Map<String, Object> summary, List<String> commandLine, Map<String, String> inputs,
+                             SavedFiles saved) throws IOException {
         AtomicFiles.write(saved.add(out.resolve("summary.json")), w -> Json.MAPPER.writeValue(w, summary));
         Map<String, Object> run = new java.util.LinkedHashMap<>();
         run.put("command", "saturation");
@@ -40,7 +50,6 @@ public record SaturationResult(SaturationTable table, Map<String, Object> summar
         run.putAll(summary);
         run.put("versions", Versions.all());
         AtomicFiles.write(saved.add(out.resolve("run.json")), w -> Json.MAPPER.writeValue(w, run));
-        return saved;
     }
 
     /** The same result, its run.json naming the CLI's command line and inputs (a resume is checked against them). */
