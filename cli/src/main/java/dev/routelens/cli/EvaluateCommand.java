@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code routelens evaluate}: held-out NLL of a trained checkpoint against its random init and a unigram model. */
@@ -35,8 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the report as JSON here. Its folder is held for the run: another run writing into it at the same time is refused.")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Override
     public Integer call() throws Exception {
@@ -51,12 +52,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (out != null) {
             OutputPaths.requireFile("--out", out);
         }
-        Integer threadCount;
-        try {
-            threadCount = TorchThreads.resolve(threads);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        Integer threadCount = threads.resolve();
         TrainConfig trainConfig = trainConfig();
         TorchThreads.configureForTraining();
         TorchThreads.apply(threadCount);

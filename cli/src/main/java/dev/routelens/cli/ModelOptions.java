@@ -37,7 +37,7 @@ public final class ModelOptions {
     @Option(names = "--load-ahead", negatable = true, description = "Streamed runs: build the next layer while this one runs, keeping two resident (default: on the GPU only).")
     Boolean loadAhead;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core). On a machine shared with other jobs, fewer threads than cores can be several times faster.")
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core the load average leaves idle). On a machine shared with other jobs, fewer threads than cores can be several times faster.")
     Integer threads;
 
     private ModelSpec.Checked checked;

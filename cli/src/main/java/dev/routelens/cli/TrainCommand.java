@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code routelens train}: trains a small Mixtral-layout MoE from scratch (SciDFM's recipe). */
@@ -25,8 +26,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint and log directory; held for the run, so a second run on it is refused.")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: ROUTELENS_THREADS, else one per core).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
     boolean resume;
@@ -42,13 +43,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume && !Files.isDirectory(out)) {
             throw new UserError("--resume: " + out + " does not exist, so there is no run in it to continue");
         }
-        Integer n;
-        try {
-            n = dev.routelens.model.TorchThreads.resolve(threads);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        dev.routelens.model.TorchThreads.configureForTraining(); // one inter-op thread; ROUTELENS_THREADS or one per core
+        Integer n = threads.resolve();
+        dev.routelens.model.TorchThreads.configureForTraining(); // one inter-op thread
         dev.routelens.model.TorchThreads.apply(n);
         Trainer.Result r;
         try (OutputLock lock = OutputPaths.holdFolder("--out", out)) {
