@@ -6,6 +6,7 @@ import dev.routelens.routing.ExpertChoiceTable;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Figure1Plot;
 import dev.routelens.viz.Heatmap;
+import dev.routelens.viz.PlotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class Figure1Plots {
             matrices.add(ExpertChoice.toMatrix(means.get(label), choices.experts()));
         }
         List<String> layers = java.util.Arrays.stream(choices.layers()).mapToObj(Integer::toString).toList();
-        saved.add(Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", layers,
-                "expert", false));
+        saved.add(new PlotWriter(out).write("expert_usage", Heatmap.panels("Mean expert choice per class", order, matrices,
+                "layer", layers, "expert", false).withScaleLabel("mean routing probability (0 to 1)")));
     }
 }

@@ -49,8 +49,20 @@ public final class VizGallery {
         for (int c = 0; c < 6; c++) {
             perClass.add(SampleData.shares(26, 8, 10L + c));
         }
-        Heatmap.write(writer.directory(), "expert-usage-panels", "Mean expert choice per class",
-                ClassStyle.FIGURE1_CLASSES, perClass, "layer", "expert", false);
+        writer.write("expert-usage-panels", Heatmap.panels("Mean expert choice per class",
+                ClassStyle.FIGURE1_CLASSES, perClass, "layer", "expert", false)
+                .withScaleLabel("mean routing probability (0 to 1)"));
+        java.util.List<double[][]> coPanels = new java.util.ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            double[][] m = SampleData.shares(8, 8, 40L + c);
+            for (int a = 0; a < 8; a++) {
+                m[a][a] = 1.0; // P(a chosen | a chosen)
+            }
+            coPanels.add(m);
+        }
+        writer.write("coactivation-panels", Heatmap.panels("P(to chosen | from chosen), layer 12",
+                ClassStyle.FIGURE1_CLASSES, coPanels, "from expert", "to expert", false).withDiagonalMasked()
+                .withScaleLabel("P(to expert chosen | from expert chosen)"));
         java.util.List<double[][]> olmoe = new java.util.ArrayList<>();
         for (int c = 0; c < 6; c++) {
             olmoe.add(SampleData.shares(16, 64, 30L + c));
@@ -62,8 +74,12 @@ public final class VizGallery {
         for (int c = 0; c < 6; c++) {
             ablations.add(SampleData.deltas(26, 8, 20L + c));
         }
-        Heatmap.write(writer.directory(), "ablation-panels", "NLL change when an expert is knocked out",
-                ClassStyle.FIGURE1_CLASSES, ablations, "layer", "expert", true);
+        ablations.add(SampleData.deltas(26, 8, 27L));
+        ablations.get(6)[0][3] = 1.82; // one layer-0 knock-out far beyond the rest
+        java.util.List<String> ablationPanels = new java.util.ArrayList<>(ClassStyle.FIGURE1_CLASSES);
+        ablationPanels.add("(all)");
+        writer.write("ablation-panels", Heatmap.panels("NLL change when an expert is knocked out", ablationPanels,
+                ablations, "layer", "expert", true).withRobustRange(0.99).withScaleLabel("NLL change (nats/token)"));
         double[][] shares = new double[6][];
         for (int c = 0; c < 6; c++) {
             shares[c] = SampleData.classShares(8, 6L).get(ClassStyle.FIGURE1_CLASSES.get(c));
