@@ -46,6 +46,7 @@ final class PlotStyle {
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
         styler.setPlotBorderColor(Color.DARK_GRAY);
+        styler.setAxisTicksLineVisible(false); // the plot frame is the axis line; XChart's second one sits offset
         styler.setChartFontColor(Color.BLACK);
         styler.setChartTitleFont(TITLE);
         styler.setChartTitleBoxVisible(false);
