@@ -85,7 +85,7 @@ public final class VizGallery {
             shares[c] = SampleData.classShares(8, 6L).get(ClassStyle.FIGURE1_CLASSES.get(c));
         }
         BarChart.write(writer.directory(), "expert-share-reference", "Expert share of top-2 slots, layer 12",
-                "expert", "share of slots", Heatmap.numbered("E", 8), ClassStyle.FIGURE1_CLASSES, shares, 1.0 / 8);
+                "expert", "share of slots", Heatmap.numbered("E", 8), ClassStyle.FIGURE1_CLASSES, shares, 1.0 / 8, "uniform share 1/E");
         // End to end: six 208-dimensional clusters through t-SNE (3-D) into Figure 1.
         Object[] high = SampleData.clusters(208, 200, 7L);
         dev.routelens.embed.Embedding tsne = dev.routelens.embed.Tsne.fit((double[][]) high[0],
