@@ -17,7 +17,7 @@ import java.util.Locale;
 public final class HeatmapPanels implements Plot {
 
     private static final int TITLE_HEIGHT = PlotStyle.FIGURE_TITLE_HEIGHT;
-    private static final int BAR_WIDTH = 160;
+    private static final int BAR_WIDTH = 130;
 
     private final String title;
     private final List<Heatmap> panels;
