@@ -22,9 +22,16 @@ public final class Figure1Plots {
     }
 
     public static void write(Path out, ExpertChoiceTable choices, Embedding embedding, SavedFiles saved) throws IOException {
+        write(out, choices, embedding, "", saved);
+    }
+
+    /** As above, with {@code caption} (e.g. model, seed and perplexity) in a small line under figure1's legend. */
+    public static void write(Path out, ExpertChoiceTable choices, Embedding embedding, String caption, SavedFiles saved)
+            throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
         saved.add(Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
-                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis));
+                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis,
+                caption));
         Map<String, double[]> means = choices.classMeans();
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
         List<double[][]> matrices = new ArrayList<>();

@@ -17,10 +17,11 @@ public final class VizGallery {
         PlotWriter writer = new PlotWriter(Path.of(args.length > 0 ? args[0] : "/tmp/viz-look"));
         Object[] three = SampleData.clusters(3, 300, 1L);
         writer.write("figure1-3d", Figure1Plot.of((double[][]) three[0], (String[]) three[1],
-                "Figure 1: routing t-SNE of 1,800 documents", "t-SNE "));
+                "Expert choice E_T by class (1,800 documents)", "t-SNE ")
+                .withCaption("synthetic clusters; seed 1; perplexity 30"));
         Object[] two = SampleData.clusters(2, 300, 2L);
         writer.write("figure1-2d", Figure1Plot.of((double[][]) two[0], (String[]) two[1],
-                "Figure 1: routing t-SNE (2-D)", "t-SNE "));
+                "Expert choice E_T by class (2-D PCA)", "PC ").withCaption("synthetic clusters; seed 2"));
         double[][] mathematics = SampleData.shares(26, 8, 3L);
         writer.write("expert-choice-mathematics", Heatmap.expertChoice("mathematics", mathematics).withRange(0, 1));
         writer.write("ablation", Heatmap.ablation("NLL increase when one expert is ablated", SampleData.deltas(26, 8, 4L)));
