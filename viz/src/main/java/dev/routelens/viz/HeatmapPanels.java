@@ -201,9 +201,8 @@ public final class HeatmapPanels implements Plot {
         // Small ranges (a random model's NLL deltas, 1e-4) in scientific notation, not as five zeros.
         DecimalFormat format = new DecimalFormat(reach >= 10 ? "0.#" : reach >= 0.01 ? "0.###" : "0.##E0",
                 DecimalFormatSymbols.getInstance(Locale.ROOT));
-        for (int t = 0; t <= 4; t++) {
-            double value = min + (max - min) * t / 4.0;
-            int y = top + barHeight - (int) Math.round(barHeight * t / 4.0);
+        for (double value : ticks(min, max, diverging ? 4 : 5)) {
+            int y = top + barHeight - (int) Math.round(barHeight * (value - min) / (max - min));
             g.drawLine(x + barWidth, y, x + barWidth + 5, y);
             g.drawString(value == 0 ? "0" : format.format(value), x + barWidth + 9, y + (fm.getAscent() - fm.getDescent()) / 2);
         }
@@ -225,11 +224,25 @@ public final class HeatmapPanels implements Plot {
 
     private int maxTickWidth(FontMetrics fm, DecimalFormat format) {
         int widest = 0;
-        for (int t = 0; t <= 4; t++) {
-            double value = min + (max - min) * t / 4.0;
+        for (double value : ticks(min, max, diverging ? 4 : 5)) {
             widest = Math.max(widest, fm.stringWidth(value == 0 ? "0" : format.format(value)));
         }
         return widest;
+    }
+
+    /**
+     * Round tick values in [lo, hi]: the multiples of the least step of 1, 2, 2.5 or 5 x 10^k that splits it into at
+     * most {@code intervals} (0 .. 0.595 in 5 gets 0, 0.2, 0.4; a diverging -0.5 .. 0.5 in 4 gets -0.5, -0.25, 0,
+     * 0.25, 0.5).
+     */
+    static List<Double> ticks(double lo, double hi, int intervals) {
+        double step = Heatmap.niceCeil((hi - lo) / intervals);
+        List<Double> out = new ArrayList<>();
+        for (long k = (long) Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) {
+            double v = java.math.BigDecimal.valueOf(k).multiply(java.math.BigDecimal.valueOf(step)).doubleValue(); // 3 x 0.025 is 0.075
+            out.add(Math.abs(v) < 1e-12 * step ? 0.0 : v);
+        }
+        return out;
     }
 
     /** A triangle on the bar's end at {@code y}, pointing out by {@code height} (negative: up). */

@@ -38,6 +38,10 @@ final class PlotStyle {
         g.setColor(Color.BLACK);
         g.setFont(FIGURE_TITLE);
         FontMetrics fm = g.getFontMetrics();
+        if (fm.stringWidth(title) > titleWidth - 20) { // a narrow figure (one expert per layer): shrink, never clip
+            g.setFont(FIGURE_TITLE.deriveFont(Math.max(12f, FIGURE_TITLE.getSize2D() * (titleWidth - 20) / fm.stringWidth(title))));
+            fm = g.getFontMetrics();
+        }
         g.drawString(title, (titleWidth - fm.stringWidth(title)) / 2,
                 (FIGURE_TITLE_HEIGHT + fm.getAscent() - fm.getDescent()) / 2);
     }

@@ -45,6 +45,14 @@ class ReviewerFiguresTest {
         assertThrows(IllegalArgumentException.class, () -> Heatmap.niceCeil(0.0));
     }
 
+    @Test
+    void colourBarTicksAreRound() {
+        assertEquals(List.of(0.0, 0.2, 0.4), HeatmapPanels.ticks(0.0, 0.595, 5));
+        assertEquals(List.of(-0.5, -0.25, 0.0, 0.25, 0.5), HeatmapPanels.ticks(-0.5, 0.5, 4));
+        assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), HeatmapPanels.ticks(0.0, 1.0, 5));
+        assertEquals(List.of(0.04, 0.06, 0.08, 0.1, 0.12), HeatmapPanels.ticks(0.021, 0.121, 5));
+    }
+
     /** Seven 26 x 8 panels of small deltas, "(all)" holding one layer-0 cell at +1.82 nats. */
     private static HeatmapPanels ablation() {
         List<double[][]> deltas = new ArrayList<>();
