@@ -4,6 +4,7 @@ import dev.routelens.routing.AblationMode;
 import dev.routelens.routing.AblationSweep;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Heatmap;
+import dev.routelens.viz.PlotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ public final class AblationPlots {
         String what = sweep.mode() == AblationMode.ZERO_SHARED ? "the shared expert is zeroed"
                 : "an expert is knocked out";
         List<String> layers = java.util.Arrays.stream(sweep.layers()).mapToObj(Integer::toString).toList();
-        saved.add(Heatmap.write(out, "ablation_delta", "NLL change when " + what + " (" + sweep.mode().id() + ")",
-                classes, deltas, "layer", layers, "expert", true));
+        // One extreme cell (a layer-0 knock-out) would whiten the rest: the scale ends at the 99th percentile of |delta|.
+        saved.add(new PlotWriter(out).write("ablation_delta", Heatmap.panels("NLL change when " + what + " ("
+                + sweep.mode().id() + ")", classes, deltas, "layer", layers, "expert", true).withRobustRange(0.99)
+                .withScaleLabel("NLL change (nats/token)")));
     }
 }

@@ -6,6 +6,7 @@ import dev.routelens.routing.ExpertChoiceTable;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Figure1Plot;
 import dev.routelens.viz.Heatmap;
+import dev.routelens.viz.PlotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,16 @@ public final class Figure1Plots {
     }
 
     public static void write(Path out, ExpertChoiceTable choices, Embedding embedding, SavedFiles saved) throws IOException {
+        write(out, choices, embedding, "", saved);
+    }
+
+    /** As above, with {@code caption} (e.g. model, seed and perplexity) in a small line under figure1's legend. */
+    public static void write(Path out, ExpertChoiceTable choices, Embedding embedding, String caption, SavedFiles saved)
+            throws IOException {
         String axis = embedding.method().toLowerCase().contains("pca") ? "PC" : "t-SNE";
         saved.add(Figure1Plot.write(out, "figure1", "Expert choice E_T by class (" + choices.size() + " documents)",
-                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis));
+                choices.ids().toArray(String[]::new), choices.labels().toArray(String[]::new), embedding.coords(), axis,
+                caption));
         Map<String, double[]> means = choices.classMeans();
         List<String> order = ClassStyle.order(new ArrayList<>(means.keySet()));
         List<double[][]> matrices = new ArrayList<>();
@@ -31,7 +39,7 @@ public final class Figure1Plots {
             matrices.add(ExpertChoice.toMatrix(means.get(label), choices.experts()));
         }
         List<String> layers = java.util.Arrays.stream(choices.layers()).mapToObj(Integer::toString).toList();
-        saved.add(Heatmap.write(out, "expert_usage", "Mean expert choice per class", order, matrices, "layer", layers,
-                "expert", false));
+        saved.add(new PlotWriter(out).write("expert_usage", Heatmap.panels("Mean expert choice per class", order, matrices,
+                "layer", layers, "expert", false).withScaleLabel("mean routing probability (0 to 1)")));
     }
 }

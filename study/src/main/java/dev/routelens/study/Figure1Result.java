@@ -112,7 +112,9 @@ public final class Figure1Result implements StudyResult {
         metrics.putAll(caveats().json());
         AtomicFiles.write(saved.add(out.resolve("metrics.json")), w -> Json.MAPPER.writeValue(w, metrics));
         try (var s = timer.stage("plots")) {
-            Figure1Plots.write(out, choices, embedding, saved);
+            Figure1Plots.write(out, choices, embedding, "model " + run.fields().get("model") + "; seed " + settings.seed()
+                    + caveats().perplexity().map(p -> "; perplexity " + new java.text.DecimalFormat("0.##",
+                    java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(p)).orElse(""), saved);
         }
         run.write(saved.add(out.resolve("run.json")));
         StudyPages.figure1(out, this, metrics, saved); // figure1.html and report.html, which indexes the files above

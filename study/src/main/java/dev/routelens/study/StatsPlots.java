@@ -4,6 +4,7 @@ import dev.routelens.routing.RoutingReport;
 import dev.routelens.viz.BarChart;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Heatmap;
+import dev.routelens.viz.PlotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +30,10 @@ public final class StatsPlots {
             coactivation.add(report.row(classes.get(c), layer).coActivation());
         }
         saved.add(BarChart.write(out, "expert_share_layer" + layer, "Expert share of top-" + report.topK() + " slots, layer " + layer,
-                "expert", "share of slots", experts, classes, share, 1.0 / e));
-        saved.add(Heatmap.write(out, "coactivation_layer" + layer, "P(to chosen | from chosen), layer " + layer, classes, coactivation,
-                "from expert", "to expert", false));
+                "expert", "share of slots", experts, classes, share, 1.0 / e, "uniform share 1/E"));
+        // The diagonal, P(a chosen | a chosen), is always 1: grey, and kept out of the colour range.
+        saved.add(new PlotWriter(out).write("coactivation_layer" + layer, Heatmap.panels("P(to chosen | from chosen), layer "
+                + layer, classes, coactivation, "from expert", "to expert", false).withDiagonalMasked()
+                .withScaleLabel("P(to expert chosen | from expert chosen)")));
     }
 }

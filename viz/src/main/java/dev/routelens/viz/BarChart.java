@@ -29,15 +29,17 @@ public final class BarChart implements SingleChartPlot {
     private final List<String> categories;
     private final Map<String, double[]> series; // name -> [categories]
     private final double reference;             // NaN for none
+    private final String referenceLabel;        // its legend entry
 
     private BarChart(String title, String xAxis, String yAxis, List<String> categories, Map<String, double[]> series,
-                     double reference) {
+                     double reference, String referenceLabel) {
         this.title = title;
         this.xAxis = xAxis;
         this.yAxis = yAxis;
         this.categories = categories;
         this.series = series;
         this.reference = reference;
+        this.referenceLabel = referenceLabel;
     }
 
     /**
@@ -51,6 +53,13 @@ public final class BarChart implements SingleChartPlot {
     public static WrittenPlot write(Path dir, String name, String title, String xTitle, String yTitle,
                                     List<String> categories, List<String> series, double[][] values, double reference)
             throws IOException {
+        return write(dir, name, title, xTitle, yTitle, categories, series, values, reference, "reference");
+    }
+
+    /** {@link #write(Path, String, String, String, String, List, List, double[][], double)} naming the reference in the legend. */
+    public static WrittenPlot write(Path dir, String name, String title, String xTitle, String yTitle,
+                                    List<String> categories, List<String> series, double[][] values, double reference,
+                                    String referenceLabel) throws IOException {
         if (series == null || values == null || series.size() != values.length) {
             throw new IllegalArgumentException("bar chart '" + title + "': " + (series == null ? 0 : series.size())
                     + " series names for " + (values == null ? 0 : values.length) + " value rows");
@@ -62,15 +71,26 @@ public final class BarChart implements SingleChartPlot {
             }
         }
         BarChart chart = grouped(title, xTitle, yTitle, categories, bySeries);
-        return new PlotWriter(dir).write(name, Double.isNaN(reference) ? chart : chart.withReference(reference));
+        return new PlotWriter(dir).write(name, Double.isNaN(reference) ? chart : chart.withReference(reference, referenceLabel));
     }
 
-    /** The same chart with a dashed horizontal line at {@code value}. */
+    /** The same chart with a dashed horizontal line at {@code value}, "reference" in the legend. */
     public BarChart withReference(double value) {
+        return withReference(value, "reference");
+    }
+
+    /** The same chart with a dashed horizontal line at {@code value}, named {@code label} in the legend. */
+    public BarChart withReference(double value, String label) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException("bar chart '" + title + "': reference must be finite, got " + value);
         }
-        return new BarChart(title, xAxis, yAxis, categories, series, value);
+        return new BarChart(title, xAxis, yAxis, categories, series, value,
+                label == null || label.isBlank() ? "reference" : label);
+    }
+
+    /** The dashed line's legend entry, or null when there is no reference line. */
+    public String referenceLabel() {
+        return Double.isNaN(reference) ? null : referenceLabel;
     }
 
     /**
@@ -98,7 +118,7 @@ public final class BarChart implements SingleChartPlot {
             }
             ordered.put(name, values.clone());
         }
-        return new BarChart(title, xAxis, yAxis, List.copyOf(categories), ordered, Double.NaN);
+        return new BarChart(title, xAxis, yAxis, List.copyOf(categories), ordered, Double.NaN, null);
     }
 
     /**
@@ -122,7 +142,70 @@ public final class BarChart implements SingleChartPlot {
 
     @Override
     public int width() {
-        return Math.max(900, 260 + categories.size() * groupWidth());
+        return Math.max(900, 260 + categories.size() * groupWidth()) + (Double.isNaN(reference) ? 0 : legendWidth());
+    }
+
+    /** Room for the legend drawn beside the chart when there is a reference line (XChart's legend omits it). */
+    private int legendWidth() {
+        java.awt.Graphics2D probe = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB)
+                .createGraphics();
+        java.awt.FontMetrics fm = probe.getFontMetrics(PlotStyle.LEGEND);
+        probe.dispose();
+        int widest = fm.stringWidth(referenceLabel);
+        for (String name : series.keySet()) {
+            widest = Math.max(widest, fm.stringWidth(name));
+        }
+        return 40 + LEGEND_KEY + 10 + widest + 20;
+    }
+
+    private static final int LEGEND_KEY = 36;
+    private static final BasicStroke REFERENCE_STROKE =
+            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
+
+    /** With a reference line the figure is painted here (chart, then a legend that names the line too). */
+    @Override
+    public java.util.Optional<org.knowm.xchart.internal.chartpart.Chart<?, ?>> chart() {
+        return Double.isNaN(reference) ? java.util.Optional.of(build()) : java.util.Optional.empty();
+    }
+
+    @Override
+    public void paint(java.awt.Graphics2D g) {
+        if (Double.isNaN(reference)) {
+            build().paint(g, width(), height());
+            return;
+        }
+        int chartWidth = width() - legendWidth();
+        CategoryChart chart = build();
+        chart.getStyler().setLegendVisible(false);
+        chart.paint(g, chartWidth, height());
+        g.setFont(PlotStyle.LEGEND);
+        java.awt.FontMetrics fm = g.getFontMetrics();
+        int line = fm.getHeight() + 10;
+        int entries = series.size() + 1;
+        int boxLeft = chartWidth + 10;
+        int boxTop = (height() - entries * line - 16) / 2;
+        g.setColor(Color.WHITE);
+        g.fillRect(boxLeft, boxTop, legendWidth() - 30, entries * line + 16);
+        g.setColor(Color.LIGHT_GRAY);
+        g.setStroke(new BasicStroke(1f));
+        g.drawRect(boxLeft, boxTop, legendWidth() - 30, entries * line + 16);
+        List<ClassStyle> styles = ClassStyle.forLabels(new ArrayList<>(series.keySet()));
+        int y = boxTop + 8;
+        int s = 0;
+        for (String name : series.keySet()) {
+            int mid = y + line / 2;
+            g.setColor(styles.get(s++).color());
+            g.fillRect(boxLeft + 10 + (LEGEND_KEY - 20) / 2, mid - 10, 20, 20);
+            g.setColor(Color.BLACK);
+            g.drawString(name, boxLeft + 10 + LEGEND_KEY + 10, mid + (fm.getAscent() - fm.getDescent()) / 2);
+            y += line;
+        }
+        int mid = y + line / 2;
+        g.setColor(Color.DARK_GRAY);
+        g.setStroke(REFERENCE_STROKE);
+        g.drawLine(boxLeft + 10, mid, boxLeft + 10 + LEGEND_KEY, mid);
+        g.setColor(Color.BLACK);
+        g.drawString(referenceLabel, boxLeft + 10 + LEGEND_KEY + 10, mid + (fm.getAscent() - fm.getDescent()) / 2);
     }
 
     /**
@@ -182,8 +265,7 @@ public final class BarChart implements SingleChartPlot {
         }
         if (!Double.isNaN(reference)) {
             styler.setAnnotationLineColor(Color.DARK_GRAY);
-            styler.setAnnotationLineStroke(
-                    new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+            styler.setAnnotationLineStroke(REFERENCE_STROKE);
             chart.addAnnotation(new AnnotationLine(reference, false, false));
         }
         return chart;

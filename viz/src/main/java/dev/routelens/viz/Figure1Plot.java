@@ -45,9 +45,10 @@ public final class Figure1Plot implements Plot {
     private final double elevation;
     private final List<String> legendOrder;
     private final List<ClassStyle> styles;
+    private final String caption; // a small line under the legend (model, seed, perplexity); "" for none
 
     private Figure1Plot(double[][] coords, String[] labels, String[] ids, String title, String axisPrefix,
-                        double azimuth, double elevation) {
+                        double azimuth, double elevation, String caption) {
         this.coords = coords;
         this.labels = labels;
         this.ids = ids;
@@ -57,6 +58,7 @@ public final class Figure1Plot implements Plot {
         this.elevation = elevation;
         this.legendOrder = ClassStyle.order(new TreeSet<>(Arrays.asList(labels))); // others sorted
         this.styles = ClassStyle.forLabels(legendOrder);
+        this.caption = caption;
     }
 
     /**
@@ -94,7 +96,7 @@ public final class Figure1Plot implements Plot {
             copy[i] = coords[i].clone();
         }
         return new Figure1Plot(copy, labels.clone(), null, title == null ? "" : title,
-                axisPrefix == null ? "dimension " : axisPrefix, DEFAULT_AZIMUTH, DEFAULT_ELEVATION);
+                axisPrefix == null ? "dimension " : axisPrefix, DEFAULT_AZIMUTH, DEFAULT_ELEVATION, "");
     }
 
     /**
@@ -115,6 +117,15 @@ public final class Figure1Plot implements Plot {
         return new PlotWriter(dir).write(name, of(coords, labels, title, prefix(axis)).withIds(ids));
     }
 
+    /**
+     * {@link #write(Path, String, String, String[], String[], double[][], String)} with a caption line under the
+     * legend. In {@code title}, {@code _X} (one word) is drawn as a subscript: "E_T" reads E with a subscript T.
+     */
+    public static WrittenPlot write(Path dir, String name, String title, String[] ids, String[] labels,
+                                    double[][] coords, String axis, String caption) throws IOException {
+        return new PlotWriter(dir).write(name, of(coords, labels, title, prefix(axis)).withIds(ids).withCaption(caption));
+    }
+
     private static String prefix(String axis) {
         return axis == null || axis.isEmpty() || axis.endsWith(" ") ? axis : axis + " ";
     }
@@ -124,7 +135,7 @@ public final class Figure1Plot implements Plot {
         if (!Double.isFinite(azimuthDegrees) || !(Math.abs(elevationDegrees) <= 90.0)) {
             throw new IllegalArgumentException("Figure 1: view needs a finite azimuth and an elevation in [-90, 90]");
         }
-        return new Figure1Plot(coords, labels, ids, title, axisPrefix, azimuthDegrees, elevationDegrees);
+        return new Figure1Plot(coords, labels, ids, title, axisPrefix, azimuthDegrees, elevationDegrees, caption);
     }
 
     /** The same plot whose CSV names each point by its document id ({@code [N]}) instead of its row number. */
@@ -133,7 +144,17 @@ public final class Figure1Plot implements Plot {
             throw new IllegalArgumentException("Figure 1: " + coords.length + " points but "
                     + (ids == null ? "no" : String.valueOf(ids.length)) + " ids");
         }
-        return new Figure1Plot(coords, labels, ids.clone(), title, axisPrefix, azimuth, elevation);
+        return new Figure1Plot(coords, labels, ids.clone(), title, axisPrefix, azimuth, elevation, caption);
+    }
+
+    /** The same plot with a small caption line under the legend, e.g. model, seed and perplexity (null or "": none). */
+    public Figure1Plot withCaption(String text) {
+        return new Figure1Plot(coords, labels, ids, title, axisPrefix, azimuth, elevation, text == null ? "" : text.strip());
+    }
+
+    /** The caption line ("" for none). */
+    public String caption() {
+        return caption;
     }
 
     public int dims() {
@@ -147,8 +168,14 @@ public final class Figure1Plot implements Plot {
 
     @Override
     public int height() {
-        return dims() == 2 ? 720 : TITLE_HEIGHT + 2 * PANEL_HEIGHT + LEGEND_HEIGHT;
+        return (dims() == 2 ? 720 : TITLE_HEIGHT + 2 * PANEL_HEIGHT + LEGEND_HEIGHT) + (caption.isEmpty() ? 0 : CAPTION_HEIGHT);
     }
+
+    private static final int CAPTION_HEIGHT = 30;
+    /** Band above each panel for its title, drawn as text (XChart draws titles as outlines). */
+    private static final int PANEL_TITLE_HEIGHT = 34;
+    /** Bands left of and below each panel for its axis titles. */
+    private static final int AXIS_TITLE_BAND = 30;
 
     /**
      * Screen coordinates of a 3-D point: rotate by {@code azimuth} about axis 3, tilt by {@code elevation},
@@ -167,36 +194,127 @@ public final class Figure1Plot implements Plot {
         return axisPrefix + (d + 1);
     }
 
+    /** t-SNE's coordinates have no units and no meaningful values: its panels get no tick labels. */
+    private boolean ticksMeanSomething() {
+        return !axisPrefix.toLowerCase(Locale.ROOT).startsWith("t-sne");
+    }
+
+    /** Painted here (titles, legend and caption as text, E_T with a real subscript), never by XChart alone. */
     @Override
     public Optional<Chart<?, ?>> chart() {
-        return dims() == 2 ? Optional.of(scatter(0, 1, title, axis(0), axis(1), width(), height(), true)) : Optional.empty();
+        return Optional.empty();
     }
 
     @Override
     public void paint(Graphics2D g) {
+        PlotStyle.figureCanvas(g, width(), height(), "", width());
+        g.setFont(PlotStyle.FIGURE_TITLE);
+        int titleWidth = PlotStyle.subscriptedWidth(g, title);
+        FontMetrics tm = g.getFontMetrics();
+        PlotStyle.drawSubscripted(g, title, (width() - titleWidth) / 2.0,
+                (TITLE_HEIGHT + tm.getAscent() - tm.getDescent()) / 2.0);
+        int panelsHeight;
         if (dims() == 2) {
-            scatter(0, 1, title, axis(0), axis(1), width(), height(), true).paint(g, width(), height());
-            return;
+            panelsHeight = 720 - TITLE_HEIGHT - LEGEND_HEIGHT;
+            paintPanel(g, 0, TITLE_HEIGHT, width(), panelsHeight, "", 0, 1);
+        } else {
+            panelsHeight = 2 * PANEL_HEIGHT;
+            String oblique = String.format(Locale.ROOT, "(a) oblique view (azimuth %.0f\u00b0, elevation %.0f\u00b0)",
+                    azimuth, elevation);
+            paintPanel(g, 0, TITLE_HEIGHT, PANEL_WIDTH, PANEL_HEIGHT, oblique, -1, -1);
+            paintPanel(g, PANEL_WIDTH, TITLE_HEIGHT, PANEL_WIDTH, PANEL_HEIGHT,
+                    "(b) " + axis(0) + " vs " + axis(1), 0, 1);
+            paintPanel(g, 0, TITLE_HEIGHT + PANEL_HEIGHT, PANEL_WIDTH, PANEL_HEIGHT,
+                    "(c) " + axis(0) + " vs " + axis(2), 0, 2);
+            paintPanel(g, PANEL_WIDTH, TITLE_HEIGHT + PANEL_HEIGHT, PANEL_WIDTH, PANEL_HEIGHT,
+                    "(d) " + axis(1) + " vs " + axis(2), 1, 2);
         }
-        PlotStyle.figureCanvas(g, width(), height(), title, width());
+        paintLegend(g, TITLE_HEIGHT + panelsHeight);
+        if (!caption.isEmpty()) {
+            g.setFont(PlotStyle.TICK_LABELS);
+            g.setColor(Color.DARK_GRAY);
+            FontMetrics cm = g.getFontMetrics();
+            g.drawString(caption, (width() - cm.stringWidth(caption)) / 2,
+                    TITLE_HEIGHT + panelsHeight + LEGEND_HEIGHT + (CAPTION_HEIGHT + cm.getAscent() - cm.getDescent()) / 2);
+        }
+    }
 
-        String oblique = String.format(Locale.ROOT, "(a) oblique view (azimuth %.0f\u00b0, elevation %.0f\u00b0)",
-                azimuth, elevation);
-        List<XYChart> panels = List.of(
-                scatter(-1, -1, oblique, "screen x", "screen y", PANEL_WIDTH, PANEL_HEIGHT, false),
-                scatter(0, 1, "(b) " + axis(0) + " vs " + axis(1), axis(0), axis(1), PANEL_WIDTH, PANEL_HEIGHT, false),
-                scatter(0, 2, "(c) " + axis(0) + " vs " + axis(2), axis(0), axis(2), PANEL_WIDTH, PANEL_HEIGHT, false),
-                scatter(1, 2, "(d) " + axis(1) + " vs " + axis(2), axis(1), axis(2), PANEL_WIDTH, PANEL_HEIGHT, false));
-        for (int p = 0; p < panels.size(); p++) {
-            Graphics2D panel = (Graphics2D) g.create((p % 2) * PANEL_WIDTH, TITLE_HEIGHT + (p / 2) * PANEL_HEIGHT,
-                    PANEL_WIDTH, PANEL_HEIGHT);
+    /**
+     * One panel in {@code [x, x + w] x [y, y + h]}: its title above, the scatter of axes (a, b) or, when a < 0, the
+     * oblique view with a 3-D axis triad instead of screen axes; axis titles left and below.
+     */
+    private void paintPanel(Graphics2D g, int x, int y, int w, int h, String panelTitle, int a, int b) {
+        boolean oblique = a < 0;
+        int top = panelTitle.isEmpty() ? 0 : PANEL_TITLE_HEIGHT;
+        int left = AXIS_TITLE_BAND; // the oblique panel keeps the bands too, so all frames line up
+        int bottom = AXIS_TITLE_BAND;
+        g.setColor(Color.BLACK);
+        if (!panelTitle.isEmpty()) {
+            g.setFont(PlotStyle.TITLE.deriveFont(18f));
+            FontMetrics fm = g.getFontMetrics();
+            g.drawString(panelTitle, x + left + (w - left - fm.stringWidth(panelTitle)) / 2, y + top - 6);
+        }
+        if (!oblique) {
+            g.setFont(PlotStyle.AXIS_TITLE);
+            FontMetrics fm = g.getFontMetrics();
+            String xTitle = axis(a);
+            String yTitle = axis(b);
+            g.drawString(xTitle, x + left + (w - left - fm.stringWidth(xTitle)) / 2, y + h - fm.getDescent() - 4);
+            Graphics2D rotated = (Graphics2D) g.create();
             try {
-                panels.get(p).paint(panel, PANEL_WIDTH, PANEL_HEIGHT);
+                rotated.translate(x + fm.getAscent() + 4, y + top + (h - top - bottom + fm.stringWidth(yTitle)) / 2.0);
+                rotated.rotate(-Math.PI / 2);
+                rotated.drawString(yTitle, 0, 0);
             } finally {
-                panel.dispose();
+                rotated.dispose();
             }
         }
-        paintLegend(g, TITLE_HEIGHT + 2 * PANEL_HEIGHT);
+        int cw = w - left;
+        int ch = h - top - bottom;
+        Graphics2D panel = (Graphics2D) g.create(x + left, y + top, cw, ch);
+        try {
+            scatter(a, b, dims() == 2, cw, ch).paint(panel, cw, ch);
+            if (oblique) {
+                paintTriad(panel, 105, ch - 62, 46);
+            }
+        } finally {
+            panel.dispose();
+        }
+    }
+
+    /** Axes 1, 2, 3 as seen in the oblique view: unit vectors through {@link #project}, from (ox, oy). */
+    private void paintTriad(Graphics2D g, double ox, double oy, double length) {
+        g.setFont(PlotStyle.TICK_LABELS);
+        FontMetrics fm = g.getFontMetrics();
+        g.setStroke(new java.awt.BasicStroke(1.6f));
+        for (int d = 0; d < 3; d++) {
+            double[] unit = new double[3];
+            unit[d] = 1.0;
+            double[] p = project(unit, azimuth, elevation);
+            double dx = p[0] * length;
+            double dy = -p[1] * length; // screen y grows downwards
+            double tipX = ox + dx;
+            double tipY = oy + dy;
+            g.setColor(Color.DARK_GRAY);
+            g.draw(new java.awt.geom.Line2D.Double(ox, oy, tipX, tipY));
+            double norm = Math.hypot(dx, dy);
+            if (norm > 4) { // an axis seen end-on has no direction to point
+                double ux = dx / norm;
+                double uy = dy / norm;
+                java.awt.geom.Path2D.Double head = new java.awt.geom.Path2D.Double();
+                head.moveTo(tipX, tipY);
+                head.lineTo(tipX - 8 * ux - 4 * uy, tipY - 8 * uy + 4 * ux);
+                head.lineTo(tipX - 8 * ux + 4 * uy, tipY - 8 * uy - 4 * ux);
+                head.closePath();
+                g.fill(head);
+            }
+            String name = axis(d);
+            double lx = ox + dx * 1.3 + (norm > 4 ? 0 : 6);
+            double ly = oy + dy * 1.3;
+            g.setColor(Color.BLACK);
+            float textX = (float) (dx < -2 ? lx - fm.stringWidth(name) : dx > 2 ? lx : lx - fm.stringWidth(name) / 2.0);
+            g.drawString(name, textX, (float) (ly + (fm.getAscent() - fm.getDescent()) / 2.0));
+        }
     }
 
     /** One row of marker + label entries, centred; wraps onto a second row when too wide. */
@@ -239,23 +357,25 @@ public final class Figure1Plot implements Plot {
         }
     }
 
-    /** Axis pair (a, b), or the oblique projection when a < 0. */
-    private XYChart scatter(int a, int b, String chartTitle, String xTitle, String yTitle, int w, int h,
-                            boolean legend) {
+    /**
+     * Axis pair (a, b), or the oblique projection when a < 0, with no title, axis titles or legend (drawn as text
+     * around it). Tick labels only where values mean something (not for t-SNE, nor the oblique view).
+     */
+    private XYChart scatter(int a, int b, boolean large, int w, int h) {
         XYChart chart = new XYChart(w, h);
-        chart.setTitle(chartTitle);
-        chart.setXAxisTitle(xTitle);
-        chart.setYAxisTitle(yTitle);
         XYStyler styler = chart.getStyler();
         PlotStyle.apply(styler);
-        if (!legend) {
-            styler.setChartTitleFont(PlotStyle.TITLE.deriveFont(18f));
-        }
+        styler.setChartTitleVisible(false);
+        styler.setXAxisTitleVisible(false);
+        styler.setYAxisTitleVisible(false);
+        styler.setChartPadding(8);
+        boolean ticks = a >= 0 && ticksMeanSomething();
+        styler.setAxisTicksVisible(ticks);
+        styler.setPlotGridLinesVisible(ticks);
         styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        styler.setLegendVisible(legend);
-        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setLegendVisible(false);
         int n = coords.length;
-        styler.setMarkerSize(n > 5000 ? 4 : n > 1000 ? 6 : 8);
+        styler.setMarkerSize(n > 5000 ? 4 : n > 1000 ? 6 : large ? 8 : 8);
         double[][] screen = a < 0 ? projected() : null; // [N, 2]
         double[] range = range(screen, a, b);
         styler.setXAxisMin(range[0]);

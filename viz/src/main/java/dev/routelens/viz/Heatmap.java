@@ -42,10 +42,14 @@ public final class Heatmap implements SingleChartPlot {
     private final String valuePattern;
     private final boolean legend;
     private final boolean compact;
+    private final boolean maskDiagonal;
+
+    /** Colour of masked cells (a square matrix's diagonal). */
+    static final Color MASKED = new Color(0xBDBDBD);
 
     private Heatmap(String title, String rowAxis, List<String> rowLabels, String columnAxis, List<String> columnLabels,
                     double[][] values, boolean diverging, double min, double max, boolean showValues,
-                    String valuePattern, boolean legend, boolean compact) {
+                    String valuePattern, boolean legend, boolean compact, boolean maskDiagonal) {
         this.title = title;
         this.rowAxis = rowAxis;
         this.rowLabels = rowLabels;
@@ -59,6 +63,7 @@ public final class Heatmap implements SingleChartPlot {
         this.valuePattern = valuePattern;
         this.legend = legend;
         this.compact = compact;
+        this.maskDiagonal = maskDiagonal;
     }
 
     /** Values from low (dark) to high (bright), range = data min..max. */
@@ -146,7 +151,7 @@ public final class Heatmap implements SingleChartPlot {
             hi += 0.5;
         }
         return new Heatmap(title, rowAxis, List.copyOf(rowLabels), columnAxis, List.copyOf(columnLabels), copy,
-                diverging, lo, hi, false, "0.##", true, false);
+                diverging, lo, hi, false, "0.##", true, false, false);
     }
 
     /** The same plot with a fixed colour range, e.g. shared by the per-class panels. */
@@ -155,19 +160,105 @@ public final class Heatmap implements SingleChartPlot {
             throw new IllegalArgumentException("heat map '" + title + "': range needs finite min < max");
         }
         return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, newMin, newMax,
-                showValues, valuePattern, legend, compact);
+                showValues, valuePattern, legend, compact, maskDiagonal);
+    }
+
+    /**
+     * The same plot with its diagonal drawn grey and left out of the colour range: for a square matrix whose
+     * diagonal says nothing (P(a chosen | a chosen) is always 1) and would otherwise set the top of the scale.
+     */
+    public Heatmap withDiagonalMasked() {
+        if (rowLabels.size() != columnLabels.size()) {
+            throw new IllegalArgumentException("heat map '" + title + "': only a square matrix has a diagonal to mask");
+        }
+        double[] range = dataRange(values, true);
+        double lo = range[0];
+        double hi = range[1];
+        if (diverging) {
+            double reach = Math.max(Math.abs(lo), Math.abs(hi));
+            lo = -reach;
+            hi = reach;
+        }
+        if (lo == hi) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, lo, hi, showValues,
+                valuePattern, legend, compact, true);
+    }
+
+    /** {min, max} over the non-NaN cells (off the diagonal when {@code skipDiagonal}); {0, 1} when there are none. */
+    static double[] dataRange(double[][] values, boolean skipDiagonal) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int r = 0; r < values.length; r++) {
+            for (int c = 0; c < values[r].length; c++) {
+                double v = values[r][c];
+                if (!Double.isNaN(v) && !(skipDiagonal && r == c)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return lo > hi ? new double[] {0.0, 1.0} : new double[] {lo, hi};
+    }
+
+    /**
+     * The {@code quantile} (in (0, 1]) of |value| over the non-NaN cells of all {@code matrices}, skipping the
+     * diagonal when {@code skipDiagonal}; nearest rank. 0 when no cell counts. A robust reach for a diverging scale:
+     * one extreme cell no longer whitens the rest.
+     */
+    public static double robustReach(List<double[][]> matrices, double quantile, boolean skipDiagonal) {
+        if (!(quantile > 0.0 && quantile <= 1.0)) {
+            throw new IllegalArgumentException("robust reach: quantile must be in (0, 1], got " + quantile);
+        }
+        List<Double> magnitudes = new ArrayList<>();
+        for (double[][] m : matrices) {
+            for (int r = 0; r < m.length; r++) {
+                for (int c = 0; c < m[r].length; c++) {
+                    if (!Double.isNaN(m[r][c]) && !(skipDiagonal && r == c)) {
+                        magnitudes.add(Math.abs(m[r][c]));
+                    }
+                }
+            }
+        }
+        if (magnitudes.isEmpty()) {
+            return 0.0;
+        }
+        java.util.Collections.sort(magnitudes);
+        int rank = (int) Math.ceil(quantile * magnitudes.size()); // 1-based nearest rank
+        return magnitudes.get(Math.max(0, rank - 1));
+    }
+
+    /** The least of 1, 2, 2.5, 5 x 10^k that is at least {@code x} (x > 0), so that ticks at 0, +-x/2, +-x read round. */
+    public static double niceCeil(double x) {
+        if (!(x > 0.0) || Double.isInfinite(x)) {
+            throw new IllegalArgumentException("nice ceiling: needs a finite positive number, got " + x);
+        }
+        double decade = Math.pow(10.0, Math.floor(Math.log10(x)));
+        for (double m : new double[] {1.0, 2.0, 2.5, 5.0, 10.0}) {
+            double candidate = m * decade;
+            if (candidate >= x * (1.0 - 1e-12)) {
+                return candidate;
+            }
+        }
+        return 10.0 * decade;
+    }
+
+    boolean isDiagonalMasked() {
+        return maskDiagonal;
     }
 
     /** The same plot with (or without) the values written in the cells, formatted by a DecimalFormat pattern. */
     public Heatmap withValueLabels(boolean show, String decimalPattern) {
         return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, min, max, show,
-                decimalPattern, legend, compact);
+                decimalPattern, legend, compact, maskDiagonal);
     }
 
     /** The same plot as a small panel: no colour-scale legend (panels share one bar), smaller cells. */
     Heatmap asPanel() {
         return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, min, max,
-                showValues, valuePattern, false, true);
+                showValues, valuePattern, false, true, maskDiagonal);
     }
 
     boolean isDiverging() {
@@ -194,6 +285,11 @@ public final class Heatmap implements SingleChartPlot {
 
     List<String> columnLabels() {
         return columnLabels;
+    }
+
+    /** The matrix itself ({@code [rows, columns]}; not a copy: do not change it). */
+    double[][] values() {
+        return values;
     }
 
     double value(int row, int column) {
@@ -324,7 +420,10 @@ public final class Heatmap implements SingleChartPlot {
     @Override
     public HeatMapChart build() {
         // The theme argument matters: the two-argument constructor leaves the colour range unset.
-        HeatMapChart chart = new HeatMapChart(width(), height(), Styler.ChartTheme.XChart);
+        List<int[]> masked = new ArrayList<>();  // {row, column} drawn grey
+        List<int[]> clipped = new ArrayList<>(); // {row, column, sign} beyond the colour range
+        OverlaidHeatMapChart chart = new OverlaidHeatMapChart(width(), height(), rowLabels.size(), columnLabels.size(),
+                masked, clipped);
         chart.setTitle(title);
         chart.setXAxisTitle(columnAxis);
         chart.setYAxisTitle(rowAxis);
@@ -359,14 +458,67 @@ public final class Heatmap implements SingleChartPlot {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columnLabels.size(); c++) {
                 double v = values[r][c];
-                if (!Double.isNaN(v)) {
-                    cells.add(new Number[] {c, rows - 1 - r, v});
+                if (maskDiagonal && r == c) {
+                    masked.add(new int[] {r, c});
+                } else if (!Double.isNaN(v)) {
+                    if (v > max || v < min) { // drawn in the end colour, marked with an arrow
+                        clipped.add(new int[] {r, c, v > max ? 1 : -1});
+                    }
+                    cells.add(new Number[] {c, rows - 1 - r, Math.max(min, Math.min(max, v))});
                 }
             }
         }
         chart.addSeries(title.isBlank() ? "values" : title, thinned(columnLabels, cellWidth(), X_LABEL_SPACING),
                 yCategories, cells);
         return chart;
+    }
+
+    /**
+     * XChart's heat map plus what it cannot draw: grey masked cells and a small triangle in each cell whose value
+     * lies beyond the colour range (pointing up above it, down below). Cells tile the plot area evenly (plot
+     * content size 1), so a cell's place follows from the plot bounds.
+     */
+    static final class OverlaidHeatMapChart extends HeatMapChart {
+        private final int rows;
+        private final int columns;
+        private final List<int[]> masked;
+        private final List<int[]> clipped;
+
+        OverlaidHeatMapChart(int width, int height, int rows, int columns, List<int[]> masked, List<int[]> clipped) {
+            super(width, height, Styler.ChartTheme.XChart);
+            this.rows = rows;
+            this.columns = columns;
+            this.masked = masked;
+            this.clipped = clipped;
+        }
+
+        @Override
+        public void paint(java.awt.Graphics2D g, int width, int height) {
+            super.paint(g, width, height);
+            java.awt.geom.Rectangle2D bounds = plot.getBounds();
+            double w = bounds.getWidth() / columns;
+            double h = bounds.getHeight() / rows;
+            for (int[] cell : masked) {
+                g.setColor(MASKED);
+                g.fill(new java.awt.geom.Rectangle2D.Double(bounds.getX() + cell[1] * w, bounds.getY() + cell[0] * h,
+                        w, h));
+            }
+            for (int[] cell : clipped) {
+                double cx = bounds.getX() + (cell[1] + 0.5) * w;
+                double cy = bounds.getY() + (cell[0] + 0.5) * h;
+                double size = Math.max(3.0, Math.min(7.0, 0.3 * Math.min(w, h)));
+                java.awt.geom.Path2D.Double arrow = new java.awt.geom.Path2D.Double();
+                arrow.moveTo(cx, cy - cell[2] * size);
+                arrow.lineTo(cx - size, cy + cell[2] * size);
+                arrow.lineTo(cx + size, cy + cell[2] * size);
+                arrow.closePath();
+                g.setColor(Color.WHITE);
+                g.fill(arrow);
+                g.setColor(Color.BLACK);
+                g.setStroke(new java.awt.BasicStroke(1f));
+                g.draw(arrow);
+            }
+        }
     }
 
     @Override

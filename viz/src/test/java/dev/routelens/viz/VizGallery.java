@@ -17,10 +17,11 @@ public final class VizGallery {
         PlotWriter writer = new PlotWriter(Path.of(args.length > 0 ? args[0] : "/tmp/viz-look"));
         Object[] three = SampleData.clusters(3, 300, 1L);
         writer.write("figure1-3d", Figure1Plot.of((double[][]) three[0], (String[]) three[1],
-                "Figure 1: routing t-SNE of 1,800 documents", "t-SNE "));
+                "Expert choice E_T by class (1,800 documents)", "t-SNE ")
+                .withCaption("synthetic clusters; seed 1; perplexity 30"));
         Object[] two = SampleData.clusters(2, 300, 2L);
         writer.write("figure1-2d", Figure1Plot.of((double[][]) two[0], (String[]) two[1],
-                "Figure 1: routing t-SNE (2-D)", "t-SNE "));
+                "Expert choice E_T by class (2-D PCA)", "PC ").withCaption("synthetic clusters; seed 2"));
         double[][] mathematics = SampleData.shares(26, 8, 3L);
         writer.write("expert-choice-mathematics", Heatmap.expertChoice("mathematics", mathematics).withRange(0, 1));
         writer.write("ablation", Heatmap.ablation("NLL increase when one expert is ablated", SampleData.deltas(26, 8, 4L)));
@@ -49,8 +50,20 @@ public final class VizGallery {
         for (int c = 0; c < 6; c++) {
             perClass.add(SampleData.shares(26, 8, 10L + c));
         }
-        Heatmap.write(writer.directory(), "expert-usage-panels", "Mean expert choice per class",
-                ClassStyle.FIGURE1_CLASSES, perClass, "layer", "expert", false);
+        writer.write("expert-usage-panels", Heatmap.panels("Mean expert choice per class",
+                ClassStyle.FIGURE1_CLASSES, perClass, "layer", "expert", false)
+                .withScaleLabel("mean routing probability (0 to 1)"));
+        java.util.List<double[][]> coPanels = new java.util.ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            double[][] m = SampleData.shares(8, 8, 40L + c);
+            for (int a = 0; a < 8; a++) {
+                m[a][a] = 1.0; // P(a chosen | a chosen)
+            }
+            coPanels.add(m);
+        }
+        writer.write("coactivation-panels", Heatmap.panels("P(to chosen | from chosen), layer 12",
+                ClassStyle.FIGURE1_CLASSES, coPanels, "from expert", "to expert", false).withDiagonalMasked()
+                .withScaleLabel("P(to expert chosen | from expert chosen)"));
         java.util.List<double[][]> olmoe = new java.util.ArrayList<>();
         for (int c = 0; c < 6; c++) {
             olmoe.add(SampleData.shares(16, 64, 30L + c));
@@ -62,14 +75,18 @@ public final class VizGallery {
         for (int c = 0; c < 6; c++) {
             ablations.add(SampleData.deltas(26, 8, 20L + c));
         }
-        Heatmap.write(writer.directory(), "ablation-panels", "NLL change when an expert is knocked out",
-                ClassStyle.FIGURE1_CLASSES, ablations, "layer", "expert", true);
+        ablations.add(SampleData.deltas(26, 8, 27L));
+        ablations.get(6)[0][3] = 1.82; // one layer-0 knock-out far beyond the rest
+        java.util.List<String> ablationPanels = new java.util.ArrayList<>(ClassStyle.FIGURE1_CLASSES);
+        ablationPanels.add("(all)");
+        writer.write("ablation-panels", Heatmap.panels("NLL change when an expert is knocked out", ablationPanels,
+                ablations, "layer", "expert", true).withRobustRange(0.99).withScaleLabel("NLL change (nats/token)"));
         double[][] shares = new double[6][];
         for (int c = 0; c < 6; c++) {
             shares[c] = SampleData.classShares(8, 6L).get(ClassStyle.FIGURE1_CLASSES.get(c));
         }
         BarChart.write(writer.directory(), "expert-share-reference", "Expert share of top-2 slots, layer 12",
-                "expert", "share of slots", Heatmap.numbered("E", 8), ClassStyle.FIGURE1_CLASSES, shares, 1.0 / 8);
+                "expert", "share of slots", Heatmap.numbered("E", 8), ClassStyle.FIGURE1_CLASSES, shares, 1.0 / 8, "uniform share 1/E");
         // End to end: six 208-dimensional clusters through t-SNE (3-D) into Figure 1.
         Object[] high = SampleData.clusters(208, 200, 7L);
         dev.routelens.embed.Embedding tsne = dev.routelens.embed.Tsne.fit((double[][]) high[0],
