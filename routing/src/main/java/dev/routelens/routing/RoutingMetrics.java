@@ -26,7 +26,9 @@ import java.util.TreeMap;
  *   <li><b>co-activation</b>: P(j chosen | i chosen) within one token's top-k, diagonal 1;
  *   <li><b>load balance</b>: E * sum_e f_e * P_e, f_e the fraction of top-k assignments and P_e
  *       the mean router probability (Switch/Mixtral auxiliary-loss form; 1 when uniform);
- *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats.
+ *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats;
+ *   <li><b>domain-expert mutual information</b> per layer: I(class; expert) over the top-k slot counts
+ *       N(class, expert), and I / sqrt(H(class) H(expert)) ({@link ClassExpertInformation}).
  * </ul>
  *
  * <p>Layers are the model's MoE layers (M of them; a family's dense layers have no router), counted by
@@ -199,8 +201,22 @@ public final class RoutingMetrics implements java.io.Serializable {
             pooled.addAll(entry.getValue());
         }
         rows.addAll(pooled.metrics(RoutingReport.ALL_CLASSES, moeLayers, topK, minTokenOccurrences));
+        List<ClassExpertInformation> information = new ArrayList<>(layers);
+        for (int layer = 0; layer < layers; layer++) {
+            information.add(ClassExpertInformation.of(moeLayers[layer], classByExpert(layer)));
+        }
         return new RoutingReport(layers, experts, topK, minTokenOccurrences,
-                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows);
+                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows, information);
+    }
+
+    /** Top-k slot counts N(class, expert) at layer slot {@code layer}, classes sorted. // [C][E] */
+    private long[][] classByExpert(int layer) {
+        long[][] counts = new long[byLabel.size()][];
+        int c = 0;
+        for (ClassCounters counters : byLabel.values()) {
+            counts[c++] = counters.slotCounts[layer].clone();
+        }
+        return counts;
     }
 
     /** Counters of one class label. */

@@ -27,6 +27,8 @@ import org.apache.commons.csv.CSVPrinter;
  * @param randomBaselineEither 1 - C(E-k, k) / C(E, k)
  * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for the MoE layers in ascending order,
  *     named by real index
+ * @param mutualInformation domain-expert mutual information I(class; expert) over top-k slots, one per MoE layer
+ *     in ascending order (empty in a report read from a file written before it existed)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
@@ -36,7 +38,8 @@ public record RoutingReport(
         int minTokenOccurrences,
         double randomBaselineTop1,
         double randomBaselineEither,
-        List<LayerClassMetrics> rows) {
+        List<LayerClassMetrics> rows,
+        List<ClassExpertInformation> mutualInformation) {
 
     /** The class label of the rows that pool every document. */
     public static final String ALL_CLASSES = "(all)";
@@ -49,6 +52,7 @@ public record RoutingReport(
                     + " k=" + topK + " min occurrences=" + minTokenOccurrences);
         }
         rows = List.copyOf(rows);
+        mutualInformation = mutualInformation == null ? List.of() : List.copyOf(mutualInformation);
         Set<Integer> layers = new java.util.TreeSet<>();
         for (LayerClassMetrics row : rows) {
             layers.add(row.layer());
@@ -126,6 +130,30 @@ public record RoutingReport(
                             printer.printRecord(row.label(), row.layer(), from, to, row.coActivation()[from][to]);
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /** Domain-expert mutual information at {@code layer} (a real MoE layer index). */
+    public ClassExpertInformation mutualInformation(int layer) {
+        for (ClassExpertInformation info : mutualInformation) {
+            if (info.layer() == layer) {
+                return info;
+            }
+        }
+        throw new IllegalArgumentException("routing report has no mutual information for layer " + layer);
+    }
+
+    /** Domain-expert mutual information, one row per MoE layer: layer, mutual_information_nats, normalised. */
+    public void writeMutualInformationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("layer", "mutual_information_nats", "normalised")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (ClassExpertInformation info : mutualInformation) {
+                    printer.printRecord(info.layer(), info.mutualInformationNats(), info.normalised());
                 }
             }
         });

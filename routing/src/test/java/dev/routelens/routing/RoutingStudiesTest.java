@@ -1,0 +1,97 @@
+package dev.routelens.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Issue 19's studies against hand-computed values: domain-expert information, specialisation, transitions. */
+class RoutingStudiesTest {
+    private static final double TOLERANCE = 1e-12;
+
+    /**
+     * A document whose token t at MoE layer slot m chooses {@code choices[m][t]} (top-1 first, then the rest
+     * of its top-k): logits 10, 9, .. for the chosen experts in order, 0 elsewhere. // choices [M][T][k]
+     */
+    static DocumentRouting routed(String id, String label, int experts, int[][][] choices) {
+        int tokens = choices[0].length;
+        float[][][] logits = new float[choices.length][tokens][experts]; // [M][T][E]
+        for (int m = 0; m < choices.length; m++) {
+            for (int t = 0; t < tokens; t++) {
+                for (int i = 0; i < choices[m][t].length; i++) {
+                    logits[m][t][choices[m][t][i]] = 10 - i;
+                }
+            }
+        }
+        return RoutingFixtures.document(id, label, RoutingFixtures.sequentialIds(tokens), logits);
+    }
+
+    /** One layer, top-1: each token's single choice. */
+    static DocumentRouting top1(String id, String label, int experts, int... firstChoices) {
+        int[][][] choices = new int[1][firstChoices.length][];
+        for (int t = 0; t < firstChoices.length; t++) {
+            choices[0][t] = new int[] {firstChoices[t]};
+        }
+        return routed(id, label, experts, choices);
+    }
+
+    @Test
+    void classesWithTheSameExpertDistributionShareNoInformation() {
+        RoutingMetrics metrics = new RoutingMetrics(1, 3, 1);
+        metrics.add(top1("a", "a", 3, 0, 0, 1, 2)); // 2:1:1
+        metrics.add(top1("b", "b", 3, 0, 1, 0, 2, 0, 1, 0, 2)); // 4:2:2, twice the size
+        ClassExpertInformation info = metrics.report().mutualInformation(0);
+        assertEquals(0.0, info.mutualInformationNats(), "exactly 0, not merely close");
+        assertEquals(0.0, info.normalised());
+    }
+
+    @Test
+    void twoClassesTwoExpertsByHand() {
+        // top-2 of 2 experts would give every expert every token; top-1 slots: a = (3, 1), b = (1, 3)
+        RoutingMetrics metrics = new RoutingMetrics(1, 2, 1);
+        metrics.add(top1("a", "a", 2, 0, 0, 0, 1));
+        metrics.add(top1("b", "b", 2, 1, 1, 0, 1));
+        // p(c) = p(e) = 1/2; I = 2 (3/8) ln(3/2) + 2 (1/8) ln(1/2)
+        double expected = 0.75 * Math.log(1.5) + 0.25 * Math.log(0.5);
+        ClassExpertInformation info = metrics.report().mutualInformation(0);
+        assertEquals(expected, info.mutualInformationNats(), TOLERANCE);
+        assertEquals(Math.log(2), info.classEntropyNats(), TOLERANCE);
+        assertEquals(Math.log(2), info.expertEntropyNats(), TOLERANCE);
+        assertEquals(expected / Math.log(2), info.normalised(), TOLERANCE);
+    }
+
+    @Test
+    void topKSlotsEachCount() {
+        // top-2 of 3 experts: class a always {0, 1}, class b always {1, 2}; slots a = (2, 2, 0), b = (0, 2, 2)
+        RoutingMetrics metrics = new RoutingMetrics(1, 3, 2);
+        metrics.add(routed("a", "a", 3, new int[][][] {{{0, 1}, {1, 0}}}));
+        metrics.add(routed("b", "b", 3, new int[][][] {{{2, 1}, {1, 2}}}));
+        // N = 8; p(c) = 1/2; p(e) = (1/4, 1/2, 1/4); I = 2 (2/8) ln((2/8) / (1/8)) + 2 (2/8) ln((2/8) / (2/8))
+        ClassExpertInformation info = metrics.report().mutualInformation(0);
+        assertEquals(0.5 * Math.log(2), info.mutualInformationNats(), TOLERANCE);
+        double expertEntropy = -2 * 0.25 * Math.log(0.25) - 0.5 * Math.log(0.5);
+        assertEquals(expertEntropy, info.expertEntropyNats(), TOLERANCE);
+    }
+
+    @Test
+    void routingThatNamesTheClassCarriesItsWholeEntropy() {
+        RoutingMetrics metrics = new RoutingMetrics(1, 4, 1);
+        metrics.add(top1("a", "a", 4, 0, 1, 0));
+        metrics.add(top1("b", "b", 4, 2, 3));
+        ClassExpertInformation info = metrics.report().mutualInformation(0);
+        assertEquals(info.classEntropyNats(), info.mutualInformationNats(), TOLERANCE);
+        assertTrue(info.normalised() < 1, "H(expert) > H(class) here");
+    }
+
+    @Test
+    void oneClassHasNoNormalisedInformation() {
+        RoutingMetrics metrics = new RoutingMetrics(2, 2, 1);
+        metrics.add(RoutingFixtures.document("a", "a", new int[] {1, 2},
+                new float[][] {{1, 0}, {0, 1}}, new float[][] {{1, 0}, {0, 1}}));
+        RoutingReport report = metrics.report();
+        assertEquals(List.of(0, 1), report.mutualInformation().stream().map(ClassExpertInformation::layer).toList());
+        assertEquals(0.0, report.mutualInformation(1).mutualInformationNats());
+        assertTrue(Double.isNaN(report.mutualInformation(1).normalised()), "H(class) = 0");
+    }
+}
