@@ -28,7 +28,9 @@ import java.util.TreeMap;
  *       the mean router probability (Switch/Mixtral auxiliary-loss form; 1 when uniform);
  *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats;
  *   <li><b>domain-expert mutual information</b> per layer: I(class; expert) over the top-k slot counts
- *       N(class, expert), and I / sqrt(H(class) H(expert)) ({@link ClassExpertInformation}).
+ *       N(class, expert), and I / sqrt(H(class) H(expert)) ({@link ClassExpertInformation});
+ *   <li><b>domain specialisation</b> per layer: N(expert, class) / N(expert), raw and with each class's counts
+ *       divided by its token count first ({@link DomainSpecialisation}).
  * </ul>
  *
  * <p>Layers are the model's MoE layers (M of them; a family's dense layers have no router), counted by
@@ -206,7 +208,23 @@ public final class RoutingMetrics implements java.io.Serializable {
             information.add(ClassExpertInformation.of(moeLayers[layer], classByExpert(layer)));
         }
         return new RoutingReport(layers, experts, topK, minTokenOccurrences,
-                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows, information);
+                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows, information,
+                domainSpecialisation());
+    }
+
+    /** N(expert, class) / N(expert) per layer, raw and size-normalised, over the real classes. */
+    private DomainSpecialisation domainSpecialisation() {
+        long[] classTokens = byLabel.values().stream().mapToLong(counters -> counters.tokens).toArray(); // [C]
+        long[][][] counts = new long[layers][experts][byLabel.size()]; // [M][E][C]
+        for (int layer = 0; layer < layers; layer++) {
+            long[][] byClass = classByExpert(layer); // [C][E]
+            for (int c = 0; c < byClass.length; c++) {
+                for (int e = 0; e < experts; e++) {
+                    counts[layer][e][c] = byClass[c][e];
+                }
+            }
+        }
+        return DomainSpecialisation.of(classLabels(), classTokens, moeLayers, counts);
     }
 
     /** Top-k slot counts N(class, expert) at layer slot {@code layer}, classes sorted. // [C][E] */

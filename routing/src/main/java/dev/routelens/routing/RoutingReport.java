@@ -29,6 +29,8 @@ import org.apache.commons.csv.CSVPrinter;
  *     named by real index
  * @param mutualInformation domain-expert mutual information I(class; expert) over top-k slots, one per MoE layer
  *     in ascending order (empty in a report read from a file written before it existed)
+ * @param domainSpecialisation per-class share of each expert's slots, raw and size-normalised (null in a report
+ *     read from a file written before it existed)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
@@ -39,7 +41,8 @@ public record RoutingReport(
         double randomBaselineTop1,
         double randomBaselineEither,
         List<LayerClassMetrics> rows,
-        List<ClassExpertInformation> mutualInformation) {
+        List<ClassExpertInformation> mutualInformation,
+        DomainSpecialisation domainSpecialisation) {
 
     /** The class label of the rows that pool every document. */
     public static final String ALL_CLASSES = "(all)";
@@ -154,6 +157,29 @@ public record RoutingReport(
             try (CSVPrinter printer = new CSVPrinter(writer, format)) {
                 for (ClassExpertInformation info : mutualInformation) {
                     printer.printRecord(info.layer(), info.mutualInformationNats(), info.normalised());
+                }
+            }
+        });
+    }
+
+    /**
+     * Domain specialisation in long form: layer, expert, class, share = N(expert, class) / N(expert), and
+     * share_size_normalised, the same after dividing each class's counts by its token count.
+     */
+    public void writeDomainSpecialisationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("layer", "expert", "class", "share", "share_size_normalised")
+                .setRecordSeparator('\n').build();
+        DomainSpecialisation d = domainSpecialisation;
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (int m = 0; d != null && m < d.layers().length; m++) {
+                    for (int e = 0; e < d.share()[m].length; e++) {
+                        for (int c = 0; c < d.classes().size(); c++) {
+                            printer.printRecord(d.layers()[m], e, d.classes().get(c), d.share()[m][e][c],
+                                    d.shareSizeNormalised()[m][e][c]);
+                        }
+                    }
                 }
             }
         });

@@ -1,6 +1,8 @@
 package dev.routelens.routing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -93,5 +95,54 @@ class RoutingStudiesTest {
         assertEquals(List.of(0, 1), report.mutualInformation().stream().map(ClassExpertInformation::layer).toList());
         assertEquals(0.0, report.mutualInformation(1).mutualInformationNats());
         assertTrue(Double.isNaN(report.mutualInformation(1).normalised()), "H(class) = 0");
+    }
+
+    @Test
+    void domainSpecialisationByHandWithUnequalClasses() {
+        // one layer, top-1 of 2 experts; class a: 2 tokens (expert 0, 0); class b: 6 tokens (0, 1, 1, 1, 1, 1)
+        RoutingMetrics metrics = new RoutingMetrics(1, 2, 1);
+        metrics.add(top1("a", "a", 2, 0, 0));
+        metrics.add(top1("b", "b", 2, 0, 1, 1, 1, 1, 1));
+        DomainSpecialisation d = metrics.report().domainSpecialisation();
+        assertFalse(d.equalClassSizes());
+        assertArrayEquals(new long[] {2, 6}, d.classTokens());
+        // expert 0: N = 3, from a 2 and from b 1
+        assertEquals(2 / 3.0, d.share(0, 0, "a"), TOLERANCE);
+        assertEquals(1 / 3.0, d.share(0, 0, "b"), TOLERANCE);
+        assertEquals(0.0, d.share(0, 1, "a"));
+        assertEquals(1.0, d.share(0, 1, "b"));
+        // size-normalised: a 2/2 = 1, b 1/6; share 1 / (7/6) = 6/7 and 1/7
+        assertEquals(6 / 7.0, d.shareSizeNormalised(0, 0, "a"), TOLERANCE);
+        assertEquals(1 / 7.0, d.shareSizeNormalised(0, 0, "b"), TOLERANCE);
+        assertEquals(1.0, d.shareSizeNormalised(0, 1, "b"));
+    }
+
+    @Test
+    void equalClassSizesMakeBothFormsEqualAndClassBlindRoutingGivesOneOverC() {
+        RoutingMetrics metrics = new RoutingMetrics(1, 3, 2);
+        metrics.add(routed("a", "a", 3, new int[][][] {{{0, 1}, {2, 0}}}));
+        metrics.add(routed("b", "b", 3, new int[][][] {{{1, 0}, {0, 2}}}));
+        DomainSpecialisation d = metrics.report().domainSpecialisation();
+        assertTrue(d.equalClassSizes());
+        for (int e = 0; e < 3; e++) {
+            for (String c : List.of("a", "b")) {
+                assertEquals(0.5, d.share(0, e, c), TOLERANCE);
+                assertEquals(d.share(0, e, c), d.shareSizeNormalised(0, e, c), TOLERANCE);
+            }
+        }
+        // class-blind routing over classes of unequal size: raw share follows size, normalised is 1/C
+        RoutingMetrics unequal = new RoutingMetrics(1, 2, 1);
+        unequal.add(top1("a", "a", 2, 0, 1));
+        unequal.add(top1("b", "b", 2, 0, 1, 0, 1, 0, 1));
+        DomainSpecialisation u = unequal.report().domainSpecialisation();
+        assertEquals(0.25, u.share(0, 0, "a"), TOLERANCE);
+        assertEquals(0.5, u.shareSizeNormalised(0, 0, "a"), TOLERANCE);
+    }
+
+    @Test
+    void anExpertNeverChosenHasNoShare() {
+        RoutingMetrics metrics = new RoutingMetrics(1, 3, 1);
+        metrics.add(top1("a", "a", 3, 0, 1));
+        assertTrue(Double.isNaN(metrics.report().domainSpecialisation().share(0, 2, "a")));
     }
 }
