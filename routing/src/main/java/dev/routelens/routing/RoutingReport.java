@@ -31,6 +31,8 @@ import org.apache.commons.csv.CSVPrinter;
  *     in ascending order (empty in a report read from a file written before it existed)
  * @param domainSpecialisation per-class share of each expert's slots, raw and size-normalised (null in a report
  *     read from a file written before it existed)
+ * @param transitions first-choice transitions between consecutive MoE layers, per class (sorted) then
+ *     {@link #ALL_CLASSES}, each in layer order (empty in a report read from a file written before they existed)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
@@ -42,7 +44,8 @@ public record RoutingReport(
         double randomBaselineEither,
         List<LayerClassMetrics> rows,
         List<ClassExpertInformation> mutualInformation,
-        DomainSpecialisation domainSpecialisation) {
+        DomainSpecialisation domainSpecialisation,
+        List<LayerTransitions> transitions) {
 
     /** The class label of the rows that pool every document. */
     public static final String ALL_CLASSES = "(all)";
@@ -56,6 +59,7 @@ public record RoutingReport(
         }
         rows = List.copyOf(rows);
         mutualInformation = mutualInformation == null ? List.of() : List.copyOf(mutualInformation);
+        transitions = transitions == null ? List.of() : List.copyOf(transitions);
         Set<Integer> layers = new java.util.TreeSet<>();
         for (LayerClassMetrics row : rows) {
             layers.add(row.layer());
@@ -180,6 +184,55 @@ public record RoutingReport(
                                     d.shareSizeNormalised()[m][e][c]);
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /** The transitions of {@code label} from MoE layer {@code fromLayer} (real index) to the next MoE layer. */
+    public LayerTransitions transitions(String label, int fromLayer) {
+        for (LayerTransitions t : transitions) {
+            if (t.label().equals(label) && t.fromLayer() == fromLayer) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("routing report has no transitions for class '" + label
+                + "' from layer " + fromLayer);
+    }
+
+    /**
+     * First-choice transitions in long form: class, from_layer, to_layer, from_expert, to_expert,
+     * probability = P(to_expert at to_layer | from_expert at from_layer), count (tokens).
+     */
+    public void writeTransitionsCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "from_layer", "to_layer", "from_expert", "to_expert", "probability", "count")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerTransitions t : transitions) {
+                    for (int from = 0; from < numExperts; from++) {
+                        for (int to = 0; to < numExperts; to++) {
+                            printer.printRecord(t.label(), t.fromLayer(), t.toLayer(), from, to,
+                                    t.probability()[from][to], t.counts()[from][to]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Mutual information of consecutive layers' first choices: class, from_layer, to_layer, nats and entropies. */
+    public void writeTransitionInformationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "from_layer", "to_layer", "mutual_information_nats", "from_entropy_nats",
+                        "to_entropy_nats")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerTransitions t : transitions) {
+                    printer.printRecord(t.label(), t.fromLayer(), t.toLayer(), t.mutualInformationNats(),
+                            t.fromEntropyNats(), t.toEntropyNats());
                 }
             }
         });

@@ -145,4 +145,67 @@ class RoutingStudiesTest {
         metrics.add(top1("a", "a", 3, 0, 1));
         assertTrue(Double.isNaN(metrics.report().domainSpecialisation().share(0, 2, "a")));
     }
+
+    /** Two MoE layers, top-1: token t chooses {@code first[t]} at layer 0 and {@code second[t]} at layer 1. */
+    static DocumentRouting twoLayers(String id, String label, int experts, int[] first, int[] second) {
+        int[][][] choices = new int[2][first.length][];
+        for (int t = 0; t < first.length; t++) {
+            choices[0][t] = new int[] {first[t]};
+            choices[1][t] = new int[] {second[t]};
+        }
+        return routed(id, label, experts, choices);
+    }
+
+    @Test
+    void transitionsByHand() {
+        // class a: (0 -> 0), (0 -> 1), (0 -> 1), (1 -> 1); class b: (1 -> 0), (1 -> 0)
+        RoutingMetrics metrics = new RoutingMetrics(2, 2, 1);
+        metrics.add(twoLayers("a", "a", 2, new int[] {0, 0, 0, 1}, new int[] {0, 1, 1, 1}));
+        metrics.add(twoLayers("b", "b", 2, new int[] {1, 1}, new int[] {0, 0}));
+        RoutingReport report = metrics.report();
+        LayerTransitions a = report.transitions("a", 0);
+        assertEquals(1, a.toLayer());
+        assertArrayEquals(new long[][] {{1, 2}, {0, 1}}, a.counts());
+        assertEquals(1 / 3.0, a.probability()[0][0], TOLERANCE);
+        assertEquals(2 / 3.0, a.probability()[0][1], TOLERANCE);
+        assertEquals(1.0, a.probability()[1][1]);
+        // N = 4; rows (3, 1), columns (1, 3): I = (1/4) ln(4/3) + (2/4) ln(8/9) + 0 + (1/4) ln(4/3)
+        assertEquals(0.5 * Math.log(4 / 3.0) + 0.5 * Math.log(8 / 9.0), a.mutualInformationNats(), TOLERANCE);
+        LayerTransitions all = report.transitions(RoutingReport.ALL_CLASSES, 0);
+        assertArrayEquals(new long[][] {{1, 2}, {2, 1}}, all.counts());
+        assertEquals(2 / 3.0, all.probability()[1][0], TOLERANCE);
+        LayerTransitions b = report.transitions("b", 0);
+        assertTrue(Double.isNaN(b.probability()[0][0]), "expert 0 was never b's first choice at layer 0");
+        assertEquals(0.0, b.mutualInformationNats(), "one transition carries no information");
+    }
+
+    @Test
+    void independentLayersShareNoInformationAndAPermutationShareAll() {
+        // every (i, j) pair once: independent first choices
+        RoutingMetrics independent = new RoutingMetrics(2, 3, 1);
+        independent.add(twoLayers("a", "a", 3, new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2}, new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2}));
+        assertEquals(0.0, independent.report().transitions("a", 0).mutualInformationNats(), "exactly 0");
+        // j = (i + 1) mod 3: deterministic, so I = H(first at the earlier layer)
+        RoutingMetrics permuted = new RoutingMetrics(2, 3, 1);
+        permuted.add(twoLayers("a", "a", 3, new int[] {0, 1, 1, 2, 2, 2}, new int[] {1, 2, 2, 0, 0, 0}));
+        LayerTransitions t = permuted.report().transitions("a", 0);
+        double entropy = -(1 / 6.0) * Math.log(1 / 6.0) - (2 / 6.0) * Math.log(2 / 6.0) - 0.5 * Math.log(0.5);
+        assertEquals(entropy, t.fromEntropyNats(), TOLERANCE);
+        assertEquals(entropy, t.mutualInformationNats(), TOLERANCE);
+        assertEquals(1.0, t.probability()[2][0]);
+    }
+
+    @Test
+    void transitionsUseTheFirstChoiceAndNameRealLayers() {
+        // top-2 at real layers 1 and 3 (a family with dense layers 0 and 2): the second choice never counts
+        RoutingMetrics metrics = new RoutingMetrics(new int[] {1, 3}, 3, 2, 1);
+        int[][][] choices = {{{0, 2}, {1, 2}}, {{2, 0}, {2, 1}}};
+        float[][][] logits = routed("x", "a", 3, choices).gateLogits();
+        metrics.add(new DocumentRouting("x", "a", dev.routelens.core.InputKind.TEXT, new int[] {0, 1}, logits,
+                new int[] {1, 3}));
+        LayerTransitions t = metrics.report().transitions("a", 1);
+        assertEquals(3, t.toLayer());
+        assertArrayEquals(new long[][] {{0, 0, 1}, {0, 0, 1}, {0, 0, 0}}, t.counts());
+        assertEquals(1, metrics.report().transitions().size() / 2, "one pair per class, (all) included");
+    }
 }
