@@ -32,6 +32,20 @@ class StudyCommandsTest {
         assertTrue(metrics.get(0).endsWith(",E0,E1,E2,E3,E4,E5,E6,E7"), metrics.get(0));
         assertEquals("panel,from_expert,to_expert,value", Files.readAllLines(dir.resolve("coactivation_layer5.csv")).get(0));
         assertEquals(18, OutputChecks.runJson(dir, "stats").get("documents").asInt());
+        // issue 19's studies: one row per layer, per (layer, expert, class), per (class, layer pair, i, j)
+        List<String> information = Files.readAllLines(dir.resolve("class_expert_information.csv"));
+        assertEquals(List.of("layer,mutual_information_nats,normalised"), information.subList(0, 1));
+        assertEquals(1 + 26, information.size());
+        List<String> specialisation = Files.readAllLines(dir.resolve("domain_specialisation.csv"));
+        assertEquals("layer,expert,class,share,share_size_normalised", specialisation.get(0));
+        assertEquals(1 + 26 * 8 * 6, specialisation.size());
+        List<String> transitions = Files.readAllLines(dir.resolve("layer_transitions.csv"));
+        assertEquals("class,from_layer,to_layer,from_expert,to_expert,probability,count", transitions.get(0));
+        assertEquals(1 + 7 * 25 * 8 * 8, transitions.size());
+        assertEquals(1 + 7 * 25, Files.readAllLines(dir.resolve("transition_information.csv")).size());
+        assertEquals("panel,from_expert,to_expert,value",
+                Files.readAllLines(dir.resolve("transitions_all_classes.csv")).get(0));
+        assertTrue(Files.size(dir.resolve("transitions_all_classes.png")) > 0);
         OutputChecks.summaryListsEveryFile(dir, run.out());
     }
 

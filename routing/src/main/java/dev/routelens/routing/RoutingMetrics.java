@@ -26,13 +26,19 @@ import java.util.TreeMap;
  *   <li><b>co-activation</b>: P(j chosen | i chosen) within one token's top-k, diagonal 1;
  *   <li><b>load balance</b>: E * sum_e f_e * P_e, f_e the fraction of top-k assignments and P_e
  *       the mean router probability (Switch/Mixtral auxiliary-loss form; 1 when uniform);
- *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats.
+ *   <li><b>entropy</b>: mean per-token entropy of the router softmax, in nats;
+ *   <li><b>domain-expert mutual information</b> per layer: I(class; expert) over the top-k slot counts
+ *       N(class, expert), and I / sqrt(H(class) H(expert)) ({@link ClassExpertInformation});
+ *   <li><b>domain specialisation</b> per layer: N(expert, class) / N(expert), raw and with each class's counts
+ *       divided by its token count first ({@link DomainSpecialisation});
+ *   <li><b>layer-to-layer transitions</b> between consecutive MoE layers: counts of (first choice at m, first
+ *       choice at m+1) per token, P(j | i) and the mutual information of the two ({@link LayerTransitions}).
  * </ul>
  *
  * <p>Layers are the model's MoE layers (M of them; a family's dense layers have no router), counted by
  * position and reported by real index ({@link LayerClassMetrics#layer()}).
  *
- * <p>Memory is O(classes * M * E^2) plus, for vocabulary specialisation, M*E int counters per
+ * <p>Memory is O(classes * M * E^2) (co-activation and transitions) plus, for vocabulary specialisation, M*E int counters per
  * distinct token id per class. Not thread-safe.
  */
 public final class RoutingMetrics implements java.io.Serializable {
@@ -55,6 +61,12 @@ public final class RoutingMetrics implements java.io.Serializable {
                 || snapshot.experts != experts || snapshot.topK != topK
                 || snapshot.minTokenOccurrences != minTokenOccurrences) {
             throw new IllegalArgumentException("routing-metrics snapshot has other sizes than this run");
+        }
+        for (Map.Entry<String, ClassCounters> entry : snapshot.byLabel.entrySet()) {
+            if (entry.getValue().firstTransitions == null) { // written before transitions were counted
+                throw new IllegalArgumentException("routing-metrics snapshot has no layer-to-layer transition counts"
+                        + " (written by an older RouteLens); run again without --resume");
+            }
         }
         byLabel.clear();
         byLabel.putAll(snapshot.byLabel);
@@ -173,6 +185,9 @@ public final class RoutingMetrics implements java.io.Serializable {
                     }
                 }
             }
+            for (int layer = 1; layer < layers; layer++) {
+                counters.firstTransitions[layer - 1][current[layer - 1][0]][current[layer][0]]++;
+            }
             int[][] swap = previous;
             previous = current;
             current = swap;
@@ -199,8 +214,43 @@ public final class RoutingMetrics implements java.io.Serializable {
             pooled.addAll(entry.getValue());
         }
         rows.addAll(pooled.metrics(RoutingReport.ALL_CLASSES, moeLayers, topK, minTokenOccurrences));
+        List<LayerTransitions> transitions = new ArrayList<>();
+        for (Map.Entry<String, ClassCounters> entry : byLabel.entrySet()) {
+            transitions.addAll(entry.getValue().transitions(entry.getKey(), moeLayers));
+        }
+        transitions.addAll(pooled.transitions(RoutingReport.ALL_CLASSES, moeLayers));
+        List<ClassExpertInformation> information = new ArrayList<>(layers);
+        for (int layer = 0; layer < layers; layer++) {
+            information.add(ClassExpertInformation.of(moeLayers[layer], classByExpert(layer)));
+        }
         return new RoutingReport(layers, experts, topK, minTokenOccurrences,
-                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows);
+                randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows, information,
+                domainSpecialisation(), transitions);
+    }
+
+    /** N(expert, class) / N(expert) per layer, raw and size-normalised, over the real classes. */
+    private DomainSpecialisation domainSpecialisation() {
+        long[] classTokens = byLabel.values().stream().mapToLong(counters -> counters.tokens).toArray(); // [C]
+        long[][][] counts = new long[layers][experts][byLabel.size()]; // [M][E][C]
+        for (int layer = 0; layer < layers; layer++) {
+            long[][] byClass = classByExpert(layer); // [C][E]
+            for (int c = 0; c < byClass.length; c++) {
+                for (int e = 0; e < experts; e++) {
+                    counts[layer][e][c] = byClass[c][e];
+                }
+            }
+        }
+        return DomainSpecialisation.of(classLabels(), classTokens, moeLayers, counts);
+    }
+
+    /** Top-k slot counts N(class, expert) at layer slot {@code layer}, classes sorted. // [C][E] */
+    private long[][] classByExpert(int layer) {
+        long[][] counts = new long[byLabel.size()][];
+        int c = 0;
+        for (ClassCounters counters : byLabel.values()) {
+            counts[c++] = counters.slotCounts[layer].clone();
+        }
+        return counts;
     }
 
     /** Counters of one class label. */
@@ -217,6 +267,8 @@ public final class RoutingMetrics implements java.io.Serializable {
         final long[] sameTop1; // [L]
         final long[] intersecting; // [L]
         final long[][][] coCounts; // [L][E][E]
+        /** First choice at MoE layer slot m (row) against slot m+1 (column). */
+        final long[][][] firstTransitions; // [M-1][E][E]
         /** Token id -> top-1 counts per layer and expert. */
         final Map<Integer, int[]> tokenTop1 = new HashMap<>(); // id -> [L*E]
 
@@ -229,6 +281,7 @@ public final class RoutingMetrics implements java.io.Serializable {
             sameTop1 = new long[layers];
             intersecting = new long[layers];
             coCounts = new long[layers][experts][experts];
+            firstTransitions = new long[layers - 1][experts][experts];
         }
 
         void addAll(ClassCounters other) {
@@ -244,6 +297,9 @@ public final class RoutingMetrics implements java.io.Serializable {
                     probabilitySum[layer][e] += other.probabilitySum[layer][e];
                     for (int to = 0; to < experts; to++) {
                         coCounts[layer][e][to] += other.coCounts[layer][e][to];
+                        if (layer + 1 < layers) {
+                            firstTransitions[layer][e][to] += other.firstTransitions[layer][e][to];
+                        }
                     }
                 }
             }
@@ -254,6 +310,15 @@ public final class RoutingMetrics implements java.io.Serializable {
                     mine[i] = Math.addExact(mine[i], theirs[i]);
                 }
             }
+        }
+
+        /** First-choice transitions between each pair of consecutive MoE layers. */
+        List<LayerTransitions> transitions(String label, int[] moeLayers) {
+            List<LayerTransitions> pairs = new ArrayList<>(layers - 1);
+            for (int m = 0; m + 1 < layers; m++) {
+                pairs.add(LayerTransitions.of(label, moeLayers[m], moeLayers[m + 1], firstTransitions[m]));
+            }
+            return pairs;
         }
 
         /** One row per MoE layer, {@code moeLayers[slot]} naming each. */

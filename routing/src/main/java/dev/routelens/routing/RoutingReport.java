@@ -27,6 +27,12 @@ import org.apache.commons.csv.CSVPrinter;
  * @param randomBaselineEither 1 - C(E-k, k) / C(E, k)
  * @param rows per class (sorted) then {@link #ALL_CLASSES}, each for the MoE layers in ascending order,
  *     named by real index
+ * @param mutualInformation domain-expert mutual information I(class; expert) over top-k slots, one per MoE layer
+ *     in ascending order (empty in a report read from a file written before it existed)
+ * @param domainSpecialisation per-class share of each expert's slots, raw and size-normalised (null in a report
+ *     read from a file written before it existed)
+ * @param transitions first-choice transitions between consecutive MoE layers, per class (sorted) then
+ *     {@link #ALL_CLASSES}, each in layer order (empty in a report read from a file written before they existed)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
@@ -36,7 +42,10 @@ public record RoutingReport(
         int minTokenOccurrences,
         double randomBaselineTop1,
         double randomBaselineEither,
-        List<LayerClassMetrics> rows) {
+        List<LayerClassMetrics> rows,
+        List<ClassExpertInformation> mutualInformation,
+        DomainSpecialisation domainSpecialisation,
+        List<LayerTransitions> transitions) {
 
     /** The class label of the rows that pool every document. */
     public static final String ALL_CLASSES = "(all)";
@@ -49,6 +58,8 @@ public record RoutingReport(
                     + " k=" + topK + " min occurrences=" + minTokenOccurrences);
         }
         rows = List.copyOf(rows);
+        mutualInformation = mutualInformation == null ? List.of() : List.copyOf(mutualInformation);
+        transitions = transitions == null ? List.of() : List.copyOf(transitions);
         Set<Integer> layers = new java.util.TreeSet<>();
         for (LayerClassMetrics row : rows) {
             layers.add(row.layer());
@@ -126,6 +137,102 @@ public record RoutingReport(
                             printer.printRecord(row.label(), row.layer(), from, to, row.coActivation()[from][to]);
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /** Domain-expert mutual information at {@code layer} (a real MoE layer index). */
+    public ClassExpertInformation mutualInformation(int layer) {
+        for (ClassExpertInformation info : mutualInformation) {
+            if (info.layer() == layer) {
+                return info;
+            }
+        }
+        throw new IllegalArgumentException("routing report has no mutual information for layer " + layer);
+    }
+
+    /** Domain-expert mutual information, one row per MoE layer: layer, mutual_information_nats, normalised. */
+    public void writeMutualInformationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("layer", "mutual_information_nats", "normalised")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (ClassExpertInformation info : mutualInformation) {
+                    printer.printRecord(info.layer(), info.mutualInformationNats(), info.normalised());
+                }
+            }
+        });
+    }
+
+    /**
+     * Domain specialisation in long form: layer, expert, class, share = N(expert, class) / N(expert), and
+     * share_size_normalised, the same after dividing each class's counts by its token count.
+     */
+    public void writeDomainSpecialisationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("layer", "expert", "class", "share", "share_size_normalised")
+                .setRecordSeparator('\n').build();
+        DomainSpecialisation d = domainSpecialisation;
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (int m = 0; d != null && m < d.layers().length; m++) {
+                    for (int e = 0; e < d.share()[m].length; e++) {
+                        for (int c = 0; c < d.classes().size(); c++) {
+                            printer.printRecord(d.layers()[m], e, d.classes().get(c), d.share()[m][e][c],
+                                    d.shareSizeNormalised()[m][e][c]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The transitions of {@code label} from MoE layer {@code fromLayer} (real index) to the next MoE layer. */
+    public LayerTransitions transitions(String label, int fromLayer) {
+        for (LayerTransitions t : transitions) {
+            if (t.label().equals(label) && t.fromLayer() == fromLayer) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("routing report has no transitions for class '" + label
+                + "' from layer " + fromLayer);
+    }
+
+    /**
+     * First-choice transitions in long form: class, from_layer, to_layer, from_expert, to_expert,
+     * probability = P(to_expert at to_layer | from_expert at from_layer), count (tokens).
+     */
+    public void writeTransitionsCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "from_layer", "to_layer", "from_expert", "to_expert", "probability", "count")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerTransitions t : transitions) {
+                    for (int from = 0; from < numExperts; from++) {
+                        for (int to = 0; to < numExperts; to++) {
+                            printer.printRecord(t.label(), t.fromLayer(), t.toLayer(), from, to,
+                                    t.probability()[from][to], t.counts()[from][to]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Mutual information of consecutive layers' first choices: class, from_layer, to_layer, nats and entropies. */
+    public void writeTransitionInformationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "from_layer", "to_layer", "mutual_information_nats", "from_entropy_nats",
+                        "to_entropy_nats")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (LayerTransitions t : transitions) {
+                    printer.printRecord(t.label(), t.fromLayer(), t.toLayer(), t.mutualInformationNats(),
+                            t.fromEntropyNats(), t.toEntropyNats());
                 }
             }
         });

@@ -75,6 +75,9 @@ class ResumeTest {
         straight.report().writeMetricsCsv(dir.resolve("a.csv"));
         resumedMetrics.report().writeMetricsCsv(dir.resolve("b.csv"));
         assertEquals(Files.readString(dir.resolve("a.csv")), Files.readString(dir.resolve("b.csv")));
+        // the whole report, so every counter (transitions, slot counts per class) is in the snapshot
+        assertEquals(straight.report(), resumedMetrics.report());
+        assertTrue(straight.report().transitions(RoutingReport.ALL_CLASSES, 0).counts()[0].length > 0);
     }
 
     @Test

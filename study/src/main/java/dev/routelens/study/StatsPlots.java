@@ -1,5 +1,6 @@
 package dev.routelens.study;
 
+import dev.routelens.routing.LayerTransitions;
 import dev.routelens.routing.RoutingReport;
 import dev.routelens.viz.BarChart;
 import dev.routelens.viz.ClassStyle;
@@ -10,7 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Expert share per class at one layer (bars) and co-activation per class at that layer (heatmaps). */
+/**
+ * Expert share per class at one layer (bars), co-activation per class at that layer (heatmaps), and the
+ * all-classes first-choice transitions between consecutive MoE layers (one heatmap panel per layer pair).
+ */
 public final class StatsPlots {
     private StatsPlots() {
     }
@@ -35,5 +39,18 @@ public final class StatsPlots {
         saved.add(new PlotWriter(out).write("coactivation_layer" + layer, Heatmap.panels("P(to chosen | from chosen), layer "
                 + layer, classes, coactivation, "from expert", "to expert", false).withDiagonalMasked()
                 .withScaleLabel("P(to expert chosen | from expert chosen)")));
+        List<String> pairs = new ArrayList<>();
+        List<double[][]> transitions = new ArrayList<>();
+        for (LayerTransitions t : report.transitions()) {
+            if (t.label().equals(RoutingReport.ALL_CLASSES)) {
+                pairs.add("layer " + t.fromLayer() + " to " + t.toLayer());
+                transitions.add(t.probability());
+            }
+        }
+        if (!transitions.isEmpty()) { // a model with one MoE layer has no pair
+            saved.add(new PlotWriter(out).write("transitions_all_classes", Heatmap.panels(
+                    "P(first choice at the next MoE layer | first choice), all classes", pairs, transitions,
+                    "from expert", "to expert", false).withScaleLabel("P(to expert first | from expert first)")));
+        }
     }
 }

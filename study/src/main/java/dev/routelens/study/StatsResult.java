@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * What the stats study measured. {@link #save} writes the folder {@code ./routelens stats --out DIR} writes:
- * routing_metrics.csv, coactivation.csv, routing_report.json, the plots of one layer, summary.json (the headline
- * numbers), run.json (provenance, as every command writes it) and report.html.
+ * routing_metrics.csv, coactivation.csv, class_expert_information.csv, domain_specialisation.csv,
+ * layer_transitions.csv, transition_information.csv, routing_report.json, the plots of one layer, summary.json (the headline numbers), run.json (provenance, as
+ * every command writes it) and report.html.
  *
  * @param report every metric per (class, MoE layer), with an all-classes row
  * @param summary summary.json's fields
@@ -44,6 +45,10 @@ public record StatsResult(RoutingReport report, Map<String, Object> summary, int
         saved.add(ErrorsCsv.writeIfAny(out.resolve("errors.csv"), rejected));
         report.writeMetricsCsv(saved.add(out.resolve("routing_metrics.csv")));
         report.writeCoActivationCsv(saved.add(out.resolve("coactivation.csv")));
+        report.writeMutualInformationCsv(saved.add(out.resolve("class_expert_information.csv")));
+        report.writeDomainSpecialisationCsv(saved.add(out.resolve("domain_specialisation.csv")));
+        report.writeTransitionsCsv(saved.add(out.resolve("layer_transitions.csv")));
+        report.writeTransitionInformationCsv(saved.add(out.resolve("transition_information.csv")));
         report.writeJson(saved.add(out.resolve("routing_report.json")));
         try (var s = timer.stage("plots")) {
             StatsPlots.write(out, report, chartLayer, saved);
