@@ -1,6 +1,7 @@
 package dev.routelens.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -46,7 +47,48 @@ class StudyCommandsTest {
         assertEquals("panel,from_expert,to_expert,value",
                 Files.readAllLines(dir.resolve("transitions_all_classes.csv")).get(0));
         assertTrue(Files.size(dir.resolve("transitions_all_classes.png")) > 0);
+        List<String> tokenSpecialisation = Files.readAllLines(dir.resolve("token_specialisation.csv"));
+        assertEquals("key,layer,expert,specialisation,random_baseline,keys,tokens,min_count", tokenSpecialisation.get(0));
+        assertEquals(1 + 3 * 26 * (1 + 8), tokenSpecialisation.size(), "three keys, 26 layers, all + 8 experts");
+        List<String> saliency = Files.readAllLines(dir.resolve("expert_saliency.csv"));
+        assertEquals("class,layer,expert,score,tokens,rank", saliency.get(0));
+        assertEquals(1 + 7 * 26 * 8, saliency.size());
+        for (String plot : List.of("token_specialisation_by_layer.png", "expert_saliency_by_layer.png")) {
+            assertTrue(Files.size(dir.resolve(plot)) > 0, plot);
+        }
+        assertEquals(0.25, summary.get("token_specialisation_random_baseline").asDouble(), 1e-12);
+        assertTrue(summary.get("token_specialisation_layer_mean").has("predicted_next"), summary.toString());
         OutputChecks.summaryListsEveryFile(dir, run.out());
+    }
+
+    @Test
+    void saliencyIsCheckedAgainstAZeroSweep(@TempDir Path dir) throws Exception {
+        Path sweep = dir.resolve("sweep");
+        CliRun ablate = CliRun.of("ablate", "--labels", "molecules", "--per-class", "2", "--sweep", "--mode", "zero",
+                "--out", sweep.toString());
+        assertEquals(0, ablate.exit(), ablate.err());
+        Path stats = dir.resolve("stats");
+        CliRun run = CliRun.of("stats", "--labels", "molecules", "--per-class", "2", "--against-sweep", sweep.toString(),
+                "--min-token-count", "2", "--out", stats.toString());
+        assertEquals(0, run.exit(), run.err());
+        List<String> rows = Files.readAllLines(stats.resolve("saliency_vs_sweep.csv"));
+        assertEquals("mode,class,pairs,spearman,p_value", rows.get(0));
+        assertEquals(3, rows.size(), "molecules and (all), mode zero: " + rows);
+        for (String row : rows.subList(1, 3)) {
+            String[] f = row.split(",");
+            assertEquals("zero", f[0]);
+            assertTrue(Integer.parseInt(f[2]) > 26 * 2, "most (layer, expert) pairs were routed to: " + row);
+            double rho = Double.parseDouble(f[3]);
+            assertTrue(rho >= -1 && rho <= 1, row);
+        }
+        assertEquals(2, OutputChecks.runJson(stats, "stats").get("min_token_count").asInt());
+        OutputChecks.summaryListsEveryFile(stats, run.out());
+
+        CliRun missing = CliRun.of("stats", "--against-sweep", dir.resolve("nowhere").toString(), "--out",
+                dir.resolve("refused").toString());
+        assertEquals(1, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("--against-sweep") && missing.err().contains("nowhere"), missing.err());
+        assertFalse(Files.exists(dir.resolve("refused").resolve("run.json")), "refused before any work");
     }
 
     @Test

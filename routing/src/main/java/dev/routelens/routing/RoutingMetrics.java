@@ -32,7 +32,11 @@ import java.util.TreeMap;
  *   <li><b>domain specialisation</b> per layer: N(expert, class) / N(expert), raw and with each class's counts
  *       divided by its token count first ({@link DomainSpecialisation});
  *   <li><b>layer-to-layer transitions</b> between consecutive MoE layers: counts of (first choice at m, first
- *       choice at m+1) per token, P(j | i) and the mutual information of the two ({@link LayerTransitions}).
+ *       choice at m+1) per token, P(j | i) and the mutual information of the two ({@link LayerTransitions});
+ *   <li><b>token specialisation</b> keyed by input token, true next token and, given the model's outputs,
+ *       predicted next token, over all classes ({@link TokenSpecialisation}), with the same minimum count;
+ *   <li><b>expert saliency</b>, given the model's outputs: mean routing weight x expert-output norm over each
+ *       expert's tokens, per class ({@link ExpertSaliency}).
  * </ul>
  *
  * <p>Layers are the model's MoE layers (M of them; a family's dense layers have no router), counted by
@@ -53,6 +57,7 @@ public final class RoutingMetrics implements java.io.Serializable {
     private final int topK;
     private final int minTokenOccurrences;
     private final Map<String, ClassCounters> byLabel = new TreeMap<>();
+    private TokenStudyCounts tokenStudies;
 
     /** Replaces this accumulator's counts with a snapshot's (same sizes), for resuming a run. */
     void restore(RoutingMetrics snapshot) {
@@ -68,8 +73,13 @@ public final class RoutingMetrics implements java.io.Serializable {
                         + " (written by an older RouteLens); run again without --resume");
             }
         }
+        if (snapshot.tokenStudies == null) {
+            throw new IllegalArgumentException("routing-metrics snapshot has no token-specialisation or saliency counts"
+                    + " (written by an older RouteLens); run again without --resume");
+        }
         byLabel.clear();
         byLabel.putAll(snapshot.byLabel);
+        tokenStudies = snapshot.tokenStudies;
     }
 
     /** Metrics for L layers (all MoE layers), E experts, top-k, with the default minimum of 5 occurrences. */
@@ -102,6 +112,7 @@ public final class RoutingMetrics implements java.io.Serializable {
         this.experts = experts;
         this.topK = topK;
         this.minTokenOccurrences = minTokenOccurrences;
+        this.tokenStudies = new TokenStudyCounts(layers, experts, topK);
     }
 
     /** Metrics sized by a model configuration (its MoE layers, experts and top-k). */
@@ -135,6 +146,15 @@ public final class RoutingMetrics implements java.io.Serializable {
 
     /** Counts one document's routing; its logits are not kept. */
     public void add(DocumentRouting document) {
+        add(document, null);
+    }
+
+    /**
+     * Counts one document's routing and, when {@code outputs} is not null, what its forward pass produced
+     * (predicted next tokens, chosen experts' weights and output norms) for predicted-next token specialisation
+     * and expert saliency.
+     */
+    public void add(DocumentRouting document, ExpertOutputs outputs) {
         String where = "document '" + document.id() + "': ";
         if (document.numLayers() != layers) {
             throw new IllegalArgumentException(where + "has " + document.numLayers() + " layers, expected " + layers);
@@ -145,6 +165,10 @@ public final class RoutingMetrics implements java.io.Serializable {
         }
         if (document.numExperts() != experts) {
             throw new IllegalArgumentException(where + "has " + document.numExperts() + " experts, expected " + experts);
+        }
+        if (outputs != null && (outputs.numTokens() != document.numTokens() || outputs.experts().length != layers)) {
+            throw new IllegalArgumentException(where + "model outputs have " + outputs.numTokens() + " tokens and "
+                    + outputs.experts().length + " MoE layers, expected " + document.numTokens() + " and " + layers);
         }
         if (RoutingReport.ALL_CLASSES.equals(document.label())) {
             throw new IllegalArgumentException(where + "label '" + RoutingReport.ALL_CLASSES + "' is reserved for the pooled rows");
@@ -185,6 +209,8 @@ public final class RoutingMetrics implements java.io.Serializable {
                     }
                 }
             }
+            tokenStudies.addToken(t, document.tokenIds()[t], t + 1 < tokens ? document.tokenIds()[t + 1] : -1, outputs,
+                    current);
             for (int layer = 1; layer < layers; layer++) {
                 counters.firstTransitions[layer - 1][current[layer - 1][0]][current[layer][0]]++;
             }
@@ -192,6 +218,7 @@ public final class RoutingMetrics implements java.io.Serializable {
             previous = current;
             current = swap;
         }
+        tokenStudies.addDocument(document.label(), outputs);
         counters.documents++;
         counters.tokens += tokens;
         counters.pairs += tokens - 1;
@@ -225,7 +252,8 @@ public final class RoutingMetrics implements java.io.Serializable {
         }
         return new RoutingReport(layers, experts, topK, minTokenOccurrences,
                 randomBaselineTop1(experts), randomBaselineEither(experts, topK), rows, information,
-                domainSpecialisation(), transitions);
+                domainSpecialisation(), transitions, tokenStudies.specialisation(moeLayers, minTokenOccurrences),
+                tokenStudies.saliency(moeLayers), tokenStudies.outputsMissing());
     }
 
     /** N(expert, class) / N(expert) per layer, raw and size-normalised, over the real classes. */

@@ -98,7 +98,8 @@ public final class RoutingPass {
     }
 
     /**
-     * Runs {@code docs}. {@code metrics} (nullable) also receives every chunk's routing. With a
+     * Runs {@code docs}. {@code metrics} (nullable) also receives every chunk's routing and, in memory, the
+     * model's outputs the per-token studies need ({@link OutputCapture}; a layer-streamed run gathers none). With a
      * {@code checkpoint} file, finished work survives a crash: gate-logit sums are appended per batch, and
      * when metrics are accumulated the whole state is snapshotted every {@value #SNAPSHOT_EVERY} batches to
      * {@code checkpoint + ".state"}. {@code progress} gets the number of chunks done so far.
@@ -154,8 +155,10 @@ public final class RoutingPass {
                     continue;
                 }
                 int[] members = plan.batches().get(b);
-                BatchCapture capture = probe.runBatch(TokenBatch.select(itemIds, members), NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
-                        Map.of(), false);
+                TokenBatch batch = TokenBatch.select(itemIds, members);
+                OutputCapture outputs = metrics == null ? null : new OutputCapture(batch, moeLayers, config.topK());
+                BatchCapture capture = probe.runBatch(batch, NameFilter.of(SparseMoe.GATE_EVERY_LAYER),
+                        outputs == null ? Map.of() : outputs.hooks(), false);
                 double[][][] itemSums = new double[members.length][][];
                 for (int i = 0; i < members.length; i++) {
                     Item item = items.get(members[i]);
@@ -169,7 +172,8 @@ public final class RoutingPass {
                     tokens[item.doc] += item.ids.length;
                     if (metrics != null) {
                         LabeledTokens d = docs.get(item.doc);
-                        metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids, gate, moeLayers));
+                        metrics.add(new DocumentRouting(d.id(), d.label(), d.kind(), item.ids, gate, moeLayers),
+                                outputs.document(i));
                     }
                 }
                 if (log != null) {

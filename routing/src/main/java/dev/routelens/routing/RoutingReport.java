@@ -33,6 +33,10 @@ import org.apache.commons.csv.CSVPrinter;
  *     read from a file written before it existed)
  * @param transitions first-choice transitions between consecutive MoE layers, per class (sorted) then
  *     {@link #ALL_CLASSES}, each in layer order (empty in a report read from a file written before they existed)
+ * @param tokenSpecialisation token specialisation keyed by input token, true next token and, when the model's
+ *     outputs were gathered, predicted next token (empty in a report read from a file written before it existed)
+ * @param expertSaliency REAP saliency per class and expert; null when the model's outputs were not gathered
+ * @param outputStudiesMissing why predicted-next specialisation and saliency are missing; null when they are present
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class) // JSON keys snake_case, as in every output
 public record RoutingReport(
@@ -45,7 +49,10 @@ public record RoutingReport(
         List<LayerClassMetrics> rows,
         List<ClassExpertInformation> mutualInformation,
         DomainSpecialisation domainSpecialisation,
-        List<LayerTransitions> transitions) {
+        List<LayerTransitions> transitions,
+        List<TokenSpecialisation> tokenSpecialisation,
+        ExpertSaliency expertSaliency,
+        String outputStudiesMissing) {
 
     /** The class label of the rows that pool every document. */
     public static final String ALL_CLASSES = "(all)";
@@ -60,6 +67,7 @@ public record RoutingReport(
         rows = List.copyOf(rows);
         mutualInformation = mutualInformation == null ? List.of() : List.copyOf(mutualInformation);
         transitions = transitions == null ? List.of() : List.copyOf(transitions);
+        tokenSpecialisation = tokenSpecialisation == null ? List.of() : List.copyOf(tokenSpecialisation);
         Set<Integer> layers = new java.util.TreeSet<>();
         for (LayerClassMetrics row : rows) {
             layers.add(row.layer());
@@ -233,6 +241,59 @@ public record RoutingReport(
                 for (LayerTransitions t : transitions) {
                     printer.printRecord(t.label(), t.fromLayer(), t.toLayer(), t.mutualInformationNats(),
                             t.fromEntropyNats(), t.toEntropyNats());
+                }
+            }
+        });
+    }
+
+    /** Token specialisation keyed by {@code key}; empty when it was not measured. */
+    public java.util.Optional<TokenSpecialisation> tokenSpecialisation(TokenSpecialisation.Key key) {
+        return tokenSpecialisation.stream().filter(t -> t.key() == key).findFirst();
+    }
+
+    /**
+     * Token specialisation in long form: key, layer, expert ({@code all} for the layer's overall value),
+     * specialisation, random_baseline (k/E), keys and tokens counted (keys seen at least min_count times).
+     */
+    public void writeTokenSpecialisationCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("key", "layer", "expert", "specialisation", "random_baseline", "keys", "tokens", "min_count")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                for (TokenSpecialisation t : tokenSpecialisation) {
+                    for (int m = 0; m < t.layers().length; m++) {
+                        printer.printRecord(t.key().id(), t.layers()[m], "all", t.overall()[m], t.randomBaseline(),
+                                t.keys()[m], t.tokens()[m], t.minCount());
+                        for (int e = 0; e < t.perExpert()[m].length; e++) {
+                            printer.printRecord(t.key().id(), t.layers()[m], e, t.perExpert()[m][e], t.randomBaseline(),
+                                    t.keys()[m], t.tokens()[m], t.minCount());
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Expert saliency in long form: class, layer, expert, score (REAP), tokens routed, rank within the class over
+     * every (layer, expert), 1 the most salient. Nothing but the header when saliency was not measured.
+     */
+    public void writeExpertSaliencyCsv(Path file) throws IOException {
+        CSVFormat format = CSVFormat.DEFAULT.builder()
+                .setHeader("class", "layer", "expert", "score", "tokens", "rank")
+                .setRecordSeparator('\n').build();
+        AtomicFiles.write(file, writer -> {
+            try (CSVPrinter printer = new CSVPrinter(writer, format)) {
+                if (expertSaliency == null) {
+                    return;
+                }
+                for (String label : expertSaliency.classes()) {
+                    List<ExpertSaliency.Ranked> ranked = expertSaliency.ranking(label);
+                    for (int r = 0; r < ranked.size(); r++) {
+                        ExpertSaliency.Ranked x = ranked.get(r);
+                        printer.printRecord(label, x.layer(), x.expert(), x.score(), x.tokens(), r + 1);
+                    }
                 }
             }
         });

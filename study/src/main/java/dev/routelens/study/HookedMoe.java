@@ -128,8 +128,17 @@ public final class HookedMoe implements AutoCloseable {
 
     /** Routing metrics, plotted at MoE layer {@code layer} (null: the last). */
     public StatsResult stats(SampleSet samples, Integer layer) throws Exception {
+        return stats(samples, layer, StatsSettings.defaults());
+    }
+
+    /**
+     * Routing metrics plotted at MoE layer {@code layer} (null: the last), with {@code settings}: the minimum token
+     * count, and an {@code ablate --sweep} folder to check saliency against ({@code StatsSettings.defaults()
+     * .againstSweep(Path.of("sweep-out"))}).
+     */
+    public StatsResult stats(SampleSet samples, Integer layer, StatsSettings settings) throws Exception {
         int chart = StatsStudy.chartLayer(config(), layer);
-        return StatsStudy.run(loaded, samples, tokenize(samples), chart, null);
+        return StatsStudy.run(loaded, samples, tokenize(samples), chart, settings, null, new StageTimer());
     }
 
     /**

@@ -1,19 +1,25 @@
 package dev.routelens.study;
 
+import dev.routelens.routing.ExpertSaliency;
 import dev.routelens.routing.LayerTransitions;
+import dev.routelens.routing.TokenSpecialisation;
 import dev.routelens.routing.RoutingReport;
 import dev.routelens.viz.BarChart;
 import dev.routelens.viz.ClassStyle;
 import dev.routelens.viz.Heatmap;
+import dev.routelens.viz.LineChart;
 import dev.routelens.viz.PlotWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Expert share per class at one layer (bars), co-activation per class at that layer (heatmaps), and the
- * all-classes first-choice transitions between consecutive MoE layers (one heatmap panel per layer pair).
+ * all-classes first-choice transitions between consecutive MoE layers (one heatmap panel per layer pair), token
+ * specialisation per layer by key, and expert saliency per layer and expert (one panel per class).
  */
 public final class StatsPlots {
     private StatsPlots() {
@@ -52,5 +58,48 @@ public final class StatsPlots {
                     "P(first choice at the next MoE layer | first choice), all classes", pairs, transitions,
                     "from expert", "to expert", false).withScaleLabel("P(to expert first | from expert first)")));
         }
+        writeTokenSpecialisation(out, report, saved);
+        writeSaliency(out, report, saved);
+    }
+
+    /** Token specialisation per MoE layer, one line per key, beside the random baseline k/E. */
+    private static void writeTokenSpecialisation(Path out, RoutingReport report, SavedFiles saved) throws IOException {
+        if (report.tokenSpecialisation().isEmpty()) {
+            return;
+        }
+        int[] layers = report.layers();
+        double[] x = java.util.Arrays.stream(layers).asDoubleStream().toArray();
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (TokenSpecialisation t : report.tokenSpecialisation()) {
+            series.put(t.key().id().replace('_', ' ') + " token", t.overall());
+        }
+        double[] chance = new double[layers.length];
+        java.util.Arrays.fill(chance, report.topK() / (double) report.numExperts());
+        series.put("random routing k/E", chance);
+        saved.add(new PlotWriter(out).write("token_specialisation_by_layer", LineChart.of(
+                "Token specialisation by key (keys seen at least " + report.tokenSpecialisation().get(0).minCount()
+                        + " times)", "MoE layer", "mean N(key, expert) / N(key) over slots", x, series)));
+    }
+
+    /** REAP saliency per MoE layer and expert, one panel per class and one for all classes. */
+    private static void writeSaliency(Path out, RoutingReport report, SavedFiles saved) throws IOException {
+        ExpertSaliency s = report.expertSaliency();
+        if (s == null) {
+            return;
+        }
+        List<String> panels = new ArrayList<>(ClassStyle.order(s.realClasses()));
+        panels.add(RoutingReport.ALL_CLASSES);
+        List<double[][]> matrices = new ArrayList<>();
+        for (String label : panels) {
+            double[][] m = new double[s.layers().length][];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = s.score(label, s.layers()[i]);
+            }
+            matrices.add(m);
+        }
+        List<String> rowLabels = java.util.Arrays.stream(s.layers()).mapToObj(Integer::toString).toList();
+        saved.add(new PlotWriter(out).write("expert_saliency_by_layer", Heatmap.panels("Expert saliency (REAP): mean routing"
+                + " weight \u00d7 \u2016expert output\u2016 over the expert's tokens", panels, matrices, "layer", rowLabels,
+                "expert", false).withScaleLabel("mean g \u00d7 \u2016f(x)\u2016\u2082")));
     }
 }

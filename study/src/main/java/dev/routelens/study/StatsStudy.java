@@ -10,13 +10,17 @@ import dev.routelens.routing.RoutingPass;
 import dev.routelens.routing.RoutingReport;
 import dev.routelens.samples.SampleRequirements;
 import dev.routelens.samples.SampleSet;
+import dev.routelens.routing.SaliencyAgreement;
+import dev.routelens.routing.TokenSpecialisation;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Routing metrics per MoE layer and class as a library call: expert share, repetition, specialisation,
- * co-activation, load balance and entropy. The CLI's {@code stats} and the facade's {@code stats(...)} both run it
+ * co-activation, load balance, entropy, domain-expert mutual information, domain specialisation, layer-to-layer
+ * transitions, token specialisation keyed three ways and expert saliency (checked against a sweep when given). The CLI's {@code stats} and the facade's {@code stats(...)} both run it
  * and save its {@link StatsResult}.
  */
 public final class StatsStudy {
@@ -59,10 +63,31 @@ public final class StatsStudy {
     /** {@link #run(LoadedModel, SampleSet, Tokenized, int, Path)} adding to {@code timer}, started with the run. */
     public static StatsResult run(LoadedModel loaded, SampleSet samples, Tokenized tokens, int chartLayer,
                                   Path checkpoint, StageTimer timer) throws Exception {
+        return run(loaded, samples, tokens, chartLayer, StatsSettings.defaults(), checkpoint, timer);
+    }
+
+    /**
+     * {@link #run(LoadedModel, SampleSet, Tokenized, int, Path, StageTimer)} with {@code settings}: the minimum token
+     * count, and a sweep to check saliency against (read and checked before the model runs).
+     */
+    public static StatsResult run(LoadedModel loaded, SampleSet samples, Tokenized tokens, int chartLayer,
+                                  StatsSettings settings, Path checkpoint, StageTimer timer) throws Exception {
         tokens.require(SampleRequirements.ANY, java.util.Optional.empty());
         var config = loaded.model().config();
         int[] moeLayers = config.moeLayers();
-        RoutingMetrics metrics = RoutingMetrics.forConfig(config);
+        List<SaliencyAgreement.SweepDelta> sweep = List.of();
+        if (settings.sweep() != null) {
+            if (loaded.model().isStreamed()) {
+                throw new UserError("--against-sweep needs expert saliency, which a layer-streamed run does not measure"
+                        + " (it gathers no expert outputs); run stats in memory, or without --against-sweep");
+            }
+            try {
+                sweep = SaliencyAgreement.readSweep(settings.sweep());
+            } catch (java.io.IOException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        RoutingMetrics metrics = new RoutingMetrics(moeLayers, config.numExperts(), config.topK(), settings.minTokenCount());
         RoutingPass pass = new RoutingPass(loaded.probe());
         try (var s = timer.stage("routing"); Progress bar = new Progress("stats", pass.progressUnits(tokens.docs()))) {
             if (loaded.streaming() != null) {
@@ -71,6 +96,7 @@ public final class StatsStudy {
             pass.run(tokens.docs(), metrics, checkpoint, bar);
         }
         RoutingReport report = metrics.report();
+        List<SaliencyAgreement> agreement = sweep.isEmpty() ? List.of() : SaliencyAgreement.of(report.expertSaliency(), sweep);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", loaded.description());
         summary.put("config_sha256", loaded.configDigest());
@@ -98,14 +124,31 @@ public final class StatsStudy {
                     "mean_entropy_nats", entropy / n, "mean_load_balance", balance / n));
         }
         summary.put("per_class_layer_means", perClass);
+        Map<String, Object> specialisation = new LinkedHashMap<>();
+        for (TokenSpecialisation t : report.tokenSpecialisation()) {
+            specialisation.put(t.key().id(), java.util.Arrays.stream(t.overall()).filter(Double::isFinite).average().orElse(Double.NaN));
+        }
+        summary.put("token_specialisation_layer_mean", specialisation);
+        summary.put("token_specialisation_random_baseline", (double) config.topK() / config.numExperts());
+        summary.put("min_token_count", settings.minTokenCount());
+        if (report.outputStudiesMissing() != null) {
+            summary.put("output_studies", report.outputStudiesMissing());
+        }
+        if (!agreement.isEmpty()) {
+            summary.put("saliency_vs_sweep", agreement);
+        }
         if (loaded.streaming() != null) {
             summary.put("stream", loaded.streaming().record());
         }
         RunJson run = RunJson.start("stats", loaded, samples, timer).put("documents", tokens.docs().size())
-                .put("rejected", tokens.errors().size()).put("chart_layer", chartLayer);
+                .put("rejected", tokens.errors().size()).put("chart_layer", chartLayer)
+                .put("min_token_count", settings.minTokenCount());
+        if (settings.sweep() != null) {
+            run.put("against_sweep", settings.sweep().toString());
+        }
         if (loaded.streaming() != null) {
             run.put("stream", loaded.streaming().record());
         }
-        return new StatsResult(report, summary, chartLayer, tokens.errors(), tokens.docs().size(), run, timer);
+        return new StatsResult(report, agreement, summary, chartLayer, tokens.errors(), tokens.docs().size(), run, timer);
     }
 }
