@@ -13,7 +13,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="${ROUTELENS_CORPUS:-$repo/../shared/corpus}"
 out="$(realpath -m "${1:-$repo/model/nano}")"
-sets="$repo/scripts/debian-smiles-sets.tsv"
+sets="${ROUTELENS_SMILES_SETS:-$repo/scripts/debian-smiles-sets.tsv}"  # another list, e.g. a header alone, for a held-out check
 vocab_size=4096
 seed=20240927
 

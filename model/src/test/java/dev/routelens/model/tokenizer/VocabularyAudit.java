@@ -32,7 +32,8 @@ import org.openscience.cdk.smiles.SmilesParser;
 public final class VocabularyAudit {
     private static final Pattern REFUSED_ATOM = Pattern.compile("atom token '([^']*)'");
 
-    private record Molecule(String set, String smiles) {
+    /** One molecule of a set, as its file writes it. */
+    record Molecule(String set, String smiles) {
     }
 
     private VocabularyAudit() {
@@ -45,13 +46,8 @@ public final class VocabularyAudit {
         }
         Path sets = Path.of(args[0]);
         Path corpus = Path.of(args[1]);
-        List<Molecule> read = new ArrayList<>();
         Map<String, Integer> readPerSet = new TreeMap<>();
-        for (String[] row : rows(sets)) {
-            List<String> smiles = readSet(Path.of(row[2]), row[3], Integer.parseInt(row[4]), Integer.parseInt(row[5]));
-            smiles.forEach(s -> read.add(new Molecule(row[1], s)));
-            readPerSet.put(row[0] + ": " + row[1], smiles.size());
-        }
+        List<Molecule> read = debianMolecules(sets, readPerSet);
         List<String> corpusRows = Files.readAllLines(corpus.resolve("molecules.tsv"));
         for (String row : corpusRows.subList(1, corpusRows.size())) {
             if (!row.isBlank()) {
@@ -59,16 +55,7 @@ public final class VocabularyAudit {
             }
         }
         readPerSet.put("shared corpus: molecules.tsv", corpusRows.size() - 1);
-        SmilesParser cdk = new SmilesParser(SilentChemObjectBuilder.getInstance());
-        List<Molecule> parsable = new ArrayList<>();
-        for (Molecule m : read) {
-            try {
-                cdk.parseSmiles(m.smiles());
-                parsable.add(m);
-            } catch (InvalidSmilesException e) {
-                // counted below: CDK's verdict decides what a molecule is
-            }
-        }
+        List<Molecule> parsable = cdkParsable(read);
         System.out.println("molecule sets:");
         readPerSet.forEach((set, n) -> System.out.println("  " + n + "\t" + set));
         System.out.println("molecules read: " + read.size() + ", CDK-parsable: " + parsable.size()
@@ -171,6 +158,39 @@ public final class VocabularyAudit {
         System.out.println("  proteins: " + fasta + " FASTA files, " + records + " records; letters " + seen
                 + "; refused letters " + refused + "; non-letters (gaps, stops, not residues) " + other);
         return refused.isEmpty();
+    }
+
+    /** Every molecule of the sets listed in {@code sets}, in file order; {@code perSet} gets each set's count. */
+    static List<Molecule> debianMolecules(Path sets, Map<String, Integer> perSet) throws IOException {
+        List<Molecule> read = new ArrayList<>();
+        for (String[] row : rows(sets)) {
+            List<String> smiles = readSet(Path.of(row[2]), row[3], Integer.parseInt(row[4]), Integer.parseInt(row[5]));
+            smiles.forEach(s -> read.add(new Molecule(row[1], s)));
+            perSet.put(row[0] + ": " + row[1], smiles.size());
+        }
+        return read;
+    }
+
+    /** The molecules CDK's SMILES parser reads; CDK's verdict decides what counts as a molecule. */
+    static List<Molecule> cdkParsable(List<Molecule> molecules) {
+        SmilesParser cdk = new SmilesParser(SilentChemObjectBuilder.getInstance());
+        List<Molecule> parsable = new ArrayList<>();
+        for (Molecule m : molecules) {
+            try {
+                cdk.parseSmiles(m.smiles());
+                parsable.add(m);
+            } catch (InvalidSmilesException e) {
+                // not a molecule to encode: counted by the caller
+            }
+        }
+        return parsable;
+    }
+
+    /** The Debian packages the sets come from. */
+    static Set<String> packages(Path sets) throws IOException {
+        Set<String> packages = new TreeSet<>();
+        rows(sets).forEach(row -> packages.add(row[0]));
+        return packages;
     }
 
     private static List<String[]> rows(Path sets) throws IOException {
