@@ -3,12 +3,15 @@ package dev.routelens.model.tokenizer;
 import dev.routelens.core.InputKind;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Encodes molecules and proteins SciDFM/Galactica style: {@code [BOS, start marker, one id per SMILES
  * atom token or amino-acid letter, end marker]}, the BOS only when the tokenizer's {@link BosPolicy} adds
  * one, as for prose. Every piece is looked up by its exact string; a piece the vocabulary lacks is refused
- * with a message naming it and the input, never mapped to unknown.
+ * with a message naming it and the input, never mapped to unknown. The one exception is opt-in: a vocabulary
+ * with {@code bracket_atom_fallback} encodes a bracket atom it lacks as the pieces of its parts
+ * ({@link BracketAtom#parts()}), and refuses it only when a part is missing too.
  */
 public final class ScienceEncoder {
 
@@ -52,23 +55,58 @@ public final class ScienceEncoder {
         };
     }
 
-    /** Ids for a SMILES string, {@code [BOS?, start, atom..., end]}. */
+    /**
+     * Ids for a SMILES string, {@code [BOS?, start, atom..., end]}: one id per atom token, or, for a bracket
+     * atom the vocabulary lacks when {@link ScienceVocabulary#bracketAtomFallback()} is on, one id per part of
+     * {@link BracketAtom#parts()}.
+     */
     public int[] encodeSmiles(String smiles) {
         List<String> atoms = SmilesSplitter.split(smiles);
-        int b = bosPrefix.length;
-        int[] ids = new int[b + atoms.size() + 2]; // [T]
-        System.arraycopy(bosPrefix, 0, ids, 0, b);
-        ids[b] = marker(vocabulary.smilesStart(), "SMILES", smiles);
-        for (int i = 0; i < atoms.size(); i++) {
-            String piece = vocabulary.smilesPiece(atoms.get(i));
-            Integer id = pieceIds.get(piece);
-            if (id == null) {
-                throw new IllegalArgumentException("SMILES '" + abbreviate(smiles) + "': atom token '" + atoms.get(i)
-                        + "' (piece '" + piece + "') is not in the vocabulary of " + vocabularyName);
-            }
-            ids[b + 1 + i] = id;
+        IntStream.Builder ids = IntStream.builder();
+        for (int id : bosPrefix) {
+            ids.add(id);
         }
-        ids[ids.length - 1] = marker(vocabulary.smilesEnd(), "SMILES", smiles);
+        ids.add(marker(vocabulary.smilesStart(), "SMILES", smiles));
+        for (String atom : atoms) {
+            String piece = vocabulary.smilesPiece(atom);
+            Integer id = pieceIds.get(piece);
+            if (id != null) {
+                ids.add(id);
+            } else {
+                for (int part : fallback(atom, piece, smiles)) {
+                    ids.add(part);
+                }
+            }
+        }
+        ids.add(marker(vocabulary.smilesEnd(), "SMILES", smiles));
+        return ids.build().toArray();
+    }
+
+    /** The ids of the parts of a bracket atom the vocabulary lacks, or the refusal naming it. */
+    private int[] fallback(String atom, String piece, String smiles) {
+        String missing = "SMILES '" + abbreviate(smiles) + "': atom token '" + atom + "' (piece '" + piece
+                + "') is not in the vocabulary of " + vocabularyName;
+        if (!atom.startsWith("[")) {
+            throw new IllegalArgumentException(missing);
+        }
+        if (!vocabulary.bracketAtomFallback()) {
+            throw new IllegalArgumentException(missing + ", and its " + ScienceVocabulary.FILE_NAME + " does not set "
+                    + ScienceVocabulary.BRACKET_ATOM_FALLBACK + " (see model/nano/README-tokenizer.md)");
+        }
+        BracketAtom parsed = BracketAtom.parse(atom).orElseThrow(() -> new IllegalArgumentException(
+                missing + ", and it is no OpenSMILES bracket atom that " + ScienceVocabulary.BRACKET_ATOM_FALLBACK
+                + " can split"));
+        List<String> parts = parsed.parts();
+        int[] ids = new int[parts.size()];
+        for (int i = 0; i < ids.length; i++) {
+            String partPiece = vocabulary.smilesPiece(parts.get(i));
+            Integer id = pieceIds.get(partPiece);
+            if (id == null) {
+                throw new IllegalArgumentException(missing + ", and its " + ScienceVocabulary.BRACKET_ATOM_FALLBACK
+                        + " part '" + parts.get(i) + "' (piece '" + partPiece + "', of " + parts + ") is not in it either");
+            }
+            ids[i] = id;
+        }
         return ids;
     }
 

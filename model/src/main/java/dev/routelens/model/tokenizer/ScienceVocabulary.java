@@ -24,6 +24,10 @@ import java.util.List;
  * @param proteinEnd marker after a protein, default {@code [END_AMINO]}
  * @param smilesPieceFormat piece of one SMILES atom token
  * @param proteinPieceFormat piece of one amino-acid letter
+ * @param bracketAtomFallback whether a bracket atom the vocabulary lacks is encoded as its parts
+ *     ({@link BracketAtom#parts()}, each through {@code smilesPieceFormat}) instead of refused; key
+ *     {@code bracket_atom_fallback}, a JSON boolean, absent means false. A part the vocabulary lacks is still
+ *     refused.
  */
 public record ScienceVocabulary(
         String smilesStart,
@@ -31,17 +35,21 @@ public record ScienceVocabulary(
         String proteinStart,
         String proteinEnd,
         String smilesPieceFormat,
-        String proteinPieceFormat) {
+        String proteinPieceFormat,
+        boolean bracketAtomFallback) {
 
     /** File name in a model directory. */
     public static final String FILE_NAME = "routelens_tokenizer.json";
 
     /** SciDFM/Galactica-style markers, atoms and letters as themselves. */
     public static final ScienceVocabulary DEFAULT = new ScienceVocabulary(
-            "[START_I_SMILES]", "[END_I_SMILES]", "[START_AMINO]", "[END_AMINO]", "%s", "%s");
+            "[START_I_SMILES]", "[END_I_SMILES]", "[START_AMINO]", "[END_AMINO]", "%s", "%s", false);
+
+    /** The JSON key of {@link #bracketAtomFallback}. */
+    public static final String BRACKET_ATOM_FALLBACK = "bracket_atom_fallback";
 
     private static final List<String> KEYS = List.of("smiles_start", "smiles_end", "protein_start",
-            "protein_end", "smiles_piece_format", "protein_piece_format");
+            "protein_end", "smiles_piece_format", "protein_piece_format", BRACKET_ATOM_FALLBACK);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ScienceVocabulary {
@@ -51,6 +59,18 @@ public record ScienceVocabulary(
         nonBlank("protein_end", proteinEnd);
         checkFormat("smiles_piece_format", smilesPieceFormat);
         checkFormat("protein_piece_format", proteinPieceFormat);
+    }
+
+    /** Without the bracket-atom fallback, as every checkpoint that does not opt in. */
+    public ScienceVocabulary(String smilesStart, String smilesEnd, String proteinStart, String proteinEnd,
+            String smilesPieceFormat, String proteinPieceFormat) {
+        this(smilesStart, smilesEnd, proteinStart, proteinEnd, smilesPieceFormat, proteinPieceFormat, false);
+    }
+
+    /** The same markers and formats with the bracket-atom fallback on or off. */
+    public ScienceVocabulary withBracketAtomFallback(boolean on) {
+        return new ScienceVocabulary(smilesStart, smilesEnd, proteinStart, proteinEnd, smilesPieceFormat,
+                proteinPieceFormat, on);
     }
 
     private static void nonBlank(String key, String value) {
@@ -134,7 +154,20 @@ public record ScienceVocabulary(
                 text(root, "protein_start", DEFAULT.proteinStart),
                 text(root, "protein_end", DEFAULT.proteinEnd),
                 text(root, "smiles_piece_format", DEFAULT.smilesPieceFormat),
-                text(root, "protein_piece_format", DEFAULT.proteinPieceFormat));
+                text(root, "protein_piece_format", DEFAULT.proteinPieceFormat),
+                flag(root, BRACKET_ATOM_FALLBACK));
+    }
+
+    /** A JSON boolean, false when absent; anything else is refused naming the key. */
+    private static boolean flag(JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + node);
+        }
+        return node.booleanValue();
     }
 
     private static String text(JsonNode root, String key, String fallback) {
@@ -157,6 +190,9 @@ public record ScienceVocabulary(
         root.put("protein_end", proteinEnd);
         root.put("smiles_piece_format", smilesPieceFormat);
         root.put("protein_piece_format", proteinPieceFormat);
+        if (bracketAtomFallback) {
+            root.put(BRACKET_ATOM_FALLBACK, true);
+        }
         return root;
     }
 }
