@@ -81,7 +81,10 @@ public final class StatsPlots {
                         + " times)", "MoE layer", "mean N(key, expert) / N(key) over slots", x, series)));
     }
 
-    /** REAP saliency per MoE layer and expert, one panel per class and one for all classes. */
+    /**
+     * REAP saliency per MoE layer and expert, each layer divided by its experts' mean (experts are pruned within a
+     * layer, and the first layer's scores are several times the rest), one panel per class and one for all classes.
+     */
     private static void writeSaliency(Path out, RoutingReport report, SavedFiles saved) throws IOException {
         ExpertSaliency s = report.expertSaliency();
         if (s == null) {
@@ -92,14 +95,18 @@ public final class StatsPlots {
         List<double[][]> matrices = new ArrayList<>();
         for (String label : panels) {
             double[][] m = new double[s.layers().length][];
-            for (int i = 0; i < m.length; i++) {
+            for (int i = 0; i < m.length; i++) { // each layer over its own mean: layer 0's scale would hide the rest
                 m[i] = s.score(label, s.layers()[i]);
+                double mean = java.util.Arrays.stream(m[i]).filter(Double::isFinite).average().orElse(Double.NaN);
+                for (int e = 0; e < m[i].length; e++) {
+                    m[i][e] /= mean;
+                }
             }
             matrices.add(m);
         }
         List<String> rowLabels = java.util.Arrays.stream(s.layers()).mapToObj(Integer::toString).toList();
-        saved.add(new PlotWriter(out).write("expert_saliency_by_layer", Heatmap.panels("Expert saliency (REAP): mean routing"
-                + " weight \u00d7 \u2016expert output\u2016 over the expert's tokens", panels, matrices, "layer", rowLabels,
-                "expert", false).withScaleLabel("mean g \u00d7 \u2016f(x)\u2016\u2082")));
+        saved.add(new PlotWriter(out).write("expert_saliency_by_layer", Heatmap.panels("Expert saliency (REAP) within each"
+                + " layer: mean routing weight \u00d7 \u2016expert output\u2016, over the layer's mean", panels, matrices,
+                "layer", rowLabels, "expert", false).withScaleLabel("saliency / mean saliency of the layer's experts")));
     }
 }
