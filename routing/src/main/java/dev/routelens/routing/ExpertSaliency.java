@@ -55,6 +55,14 @@ public record ExpertSaliency(List<String> classes, int[] layers, double[][][] sc
         return all;
     }
 
+    /**
+     * The experts of real MoE layer {@code layer} for {@code label}, most salient first: REAP prunes within each
+     * layer, and scores differ in scale between layers. Experts no token chose come last.
+     */
+    public List<Ranked> ranking(String label, int layer) {
+        return ranking(label).stream().filter(r -> r.layer() == layer).toList();
+    }
+
     /** The real class labels, {@link RoutingReport#ALL_CLASSES} left out. */
     @JsonIgnore
     public List<String> realClasses() {

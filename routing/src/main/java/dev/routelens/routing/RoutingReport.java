@@ -276,8 +276,8 @@ public record RoutingReport(
     }
 
     /**
-     * Expert saliency in long form: class, layer, expert, score (REAP), tokens routed, rank within the class over
-     * every (layer, expert), 1 the most salient. Nothing but the header when saliency was not measured.
+     * Expert saliency in long form: class, layer, expert, score (REAP), tokens routed, rank among the layer's
+     * experts for the class, 1 the most salient (REAP prunes within each layer). Nothing but the header when saliency was not measured.
      */
     public void writeExpertSaliencyCsv(Path file) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder()
@@ -289,10 +289,12 @@ public record RoutingReport(
                     return;
                 }
                 for (String label : expertSaliency.classes()) {
-                    List<ExpertSaliency.Ranked> ranked = expertSaliency.ranking(label);
-                    for (int r = 0; r < ranked.size(); r++) {
-                        ExpertSaliency.Ranked x = ranked.get(r);
-                        printer.printRecord(label, x.layer(), x.expert(), x.score(), x.tokens(), r + 1);
+                    for (int layer : expertSaliency.layers()) {
+                        List<ExpertSaliency.Ranked> ranked = expertSaliency.ranking(label, layer);
+                        for (int r = 0; r < ranked.size(); r++) {
+                            ExpertSaliency.Ranked x = ranked.get(r);
+                            printer.printRecord(label, x.layer(), x.expert(), x.score(), x.tokens(), r + 1);
+                        }
                     }
                 }
             }

@@ -143,5 +143,7 @@ class TokenStudiesTest {
                 new long[][][] {counts.tokenCopy()});
         assertEquals(List.of(2, 0, 1, 3), s.ranking("x").stream().map(ExpertSaliency.Ranked::expert).toList());
         assertEquals(3, s.ranking("x").get(0).layer());
+        assertEquals(s.ranking("x"), s.ranking("x", 3), "one layer: the same order");
+        assertTrue(s.ranking("x", 4).isEmpty());
     }
 }
