@@ -8,7 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -180,9 +180,17 @@ public final class PlotWriter {
         g.fillRect(0, 0, plot.width(), plot.height());
         plot.paint(g);
         PageSize page = new PageSize(0.0, 0.0, plot.width(), plot.height());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            new SVGProcessor().getDocument(g.getCommands(), page).writeTo(out);
-        }
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        new SVGProcessor().getDocument(g.getCommands(), page).writeTo(svg);
+        Files.writeString(file, withGenericFamily(svg.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /** VectorGraphics2D names the physical font ("DejaVu Sans"); a reader without it should still get a sans serif. */
+    private static final Pattern FONT_FAMILY = Pattern.compile("font-family:(&quot;[^&;]*&quot;);");
+
+    /** {@code svg} with each font family followed by the generic family of {@link PlotStyle#FONT_FAMILY}. */
+    static String withGenericFamily(String svg) {
+        return FONT_FAMILY.matcher(svg).replaceAll("font-family:$1, sans-serif;");
     }
 
     private static void writeCsvTo(Path file, Plot plot) throws IOException {

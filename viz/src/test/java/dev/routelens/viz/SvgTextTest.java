@@ -26,17 +26,23 @@ import org.w3c.dom.NodeList;
  */
 class SvgTextTest {
 
-    /** The {@code <text>} contents of an SVG and how many of its paths look like glyph outlines. */
-    private record Svg(List<String> texts, int glyphPaths) {
+    /** The {@code <text>} contents of an SVG, their font families, and how many paths look like glyph outlines. */
+    private record Svg(List<String> texts, Set<String> families, int glyphPaths) {
 
         static Svg read(Path file) throws Exception {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
             Document doc = factory.newDocumentBuilder().parse(file.toFile());
             List<String> texts = new ArrayList<>();
+            Set<String> families = new HashSet<>();
             NodeList nodes = doc.getElementsByTagName("text");
             for (int i = 0; i < nodes.getLength(); i++) {
                 texts.add(nodes.item(i).getTextContent());
+                for (String declaration : ((Element) nodes.item(i)).getAttribute("style").split(";")) {
+                    if (declaration.startsWith("font-family:")) {
+                        families.add(declaration.substring("font-family:".length()));
+                    }
+                }
             }
             int glyphs = 0;
             NodeList paths = doc.getElementsByTagName("path");
@@ -46,7 +52,7 @@ class SvgTextTest {
                 boolean subpaths = d.indexOf('M') != d.lastIndexOf('M');
                 glyphs += curved || subpaths ? 1 : 0;
             }
-            return new Svg(texts, glyphs);
+            return new Svg(texts, families, glyphs);
         }
 
         void assertHas(Iterable<String> expected) {
@@ -66,6 +72,8 @@ class SvgTextTest {
 
         void assertNoGlyphOutlines() {
             assertEquals(0, glyphPaths, "glyph outlines left as <path>");
+            assertTrue(!families.isEmpty() && families.stream().allMatch(f -> f.endsWith(", sans-serif")),
+                    "a generic fallback in " + families);
         }
     }
 
