@@ -22,6 +22,9 @@ import org.knowm.xchart.style.Styler;
  * {@code drawString} of the same text, in the same font, paint and place (the outline's origin is the baseline
  * start, turned by the same quarter turns). Layout stays XChart's, so grid lines and labels still coincide, and a
  * PNG and an SVG take this same path.
+ *
+ * <p>Rather than hiding XChart's text and drawing it again beside the chart, which would change the layout and needs
+ * the y axis's tick positions (package-private in XChart 3.8.8), or drawing bars, lines and heat maps ourselves.
  */
 final class ChartText {
 
