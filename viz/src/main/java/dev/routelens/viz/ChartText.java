@@ -91,6 +91,9 @@ final class ChartText {
 
         @Override
         public void fill(Shape shape) {
+            if (shape.getPathIterator(null).isDone()) {
+                return; // the outline of a blank tick label: it draws nothing, and would be an empty <path>
+            }
             Optional<GlyphOutlineReader.Reading> reading = reader.read(shape, delegate.getFontRenderContext());
             if (reading.isEmpty()) {
                 delegate.fill(shape);
