@@ -171,13 +171,13 @@ public final class BarChart implements SingleChartPlot {
     @Override
     public void paint(java.awt.Graphics2D g) {
         if (Double.isNaN(reference)) {
-            build().paint(g, width(), height());
+            ChartText.paint(build(), g, width(), height());
             return;
         }
         int chartWidth = width() - legendWidth();
         CategoryChart chart = build();
         chart.getStyler().setLegendVisible(false);
-        chart.paint(g, chartWidth, height());
+        ChartText.paint(chart, g, chartWidth, height());
         g.setFont(PlotStyle.LEGEND);
         java.awt.FontMetrics fm = g.getFontMetrics();
         int line = fm.getHeight() + 10;

@@ -273,7 +273,7 @@ public final class Figure1Plot implements Plot {
         int ch = h - top - bottom;
         Graphics2D panel = (Graphics2D) g.create(x + left, y + top, cw, ch);
         try {
-            scatter(a, b, dims() == 2, cw, ch).paint(panel, cw, ch);
+            ChartText.paint(scatter(a, b, dims() == 2, cw, ch), panel, cw, ch);
             if (oblique) {
                 paintTriad(panel, 105, ch - 62, 46);
             }

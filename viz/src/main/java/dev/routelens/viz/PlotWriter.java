@@ -8,7 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -29,17 +28,15 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
  * Writes a {@link Plot} as {@code <name>.png} (at {@link #dpi()}, 150 or more), {@code <name>.svg} and
  * {@code <name>.csv} into one directory. Each file is rendered into a temporary file in that directory and
  * then moved over the target, so readers never see a half-written file.
  *
- * <p>Single-chart plots go through XChart's {@link BitmapEncoder#saveBitmapWithDPI}; composed figures (the
- * 3-D Figure 1) are painted onto one canvas scaled by dpi / 72, with the dpi recorded in the PNG. SVGs are
- * drawn on one VectorGraphics2D canvas either way. Rendering is headless.
+ * <p>Every plot paints itself once per file through {@link Plot#paint}: for the PNG onto one canvas scaled by
+ * dpi / 72, with the dpi recorded in the PNG, for the SVG onto one VectorGraphics2D canvas. XChart charts paint
+ * through {@link ChartText}, so their text is text in both. Rendering is headless.
  */
 public final class PlotWriter {
 
@@ -128,14 +125,9 @@ public final class PlotWriter {
     }
 
     private void writePngTo(Path file, Plot plot) throws IOException {
-        Optional<Chart<?, ?>> chart = plot.chart();
-        if (chart.isPresent()) {
-            BitmapEncoder.saveBitmapWithDPI(chart.get(), file.toString(), BitmapEncoder.BitmapFormat.PNG, dpi);
-            return;
-        }
         double scale = dpi / 72.0;
-        int w = (int) Math.ceil(plot.width() * scale);
-        int h = (int) Math.ceil(plot.height() * scale);
+        int w = (int) Math.ceil(plot.width() * scale - 1e-9); // 900 points at 150 dpi: 1875, not 1875.0000000000002
+        int h = (int) Math.ceil(plot.height() * scale - 1e-9);
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -188,9 +180,17 @@ public final class PlotWriter {
         g.fillRect(0, 0, plot.width(), plot.height());
         plot.paint(g);
         PageSize page = new PageSize(0.0, 0.0, plot.width(), plot.height());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            new SVGProcessor().getDocument(g.getCommands(), page).writeTo(out);
-        }
+        ByteArrayOutputStream svg = new ByteArrayOutputStream();
+        new SVGProcessor().getDocument(g.getCommands(), page).writeTo(svg);
+        Files.writeString(file, withGenericFamily(svg.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /** VectorGraphics2D names the physical font ("DejaVu Sans"); a reader without it should still get a sans serif. */
+    private static final Pattern FONT_FAMILY = Pattern.compile("font-family:(&quot;[^&;]*&quot;);");
+
+    /** {@code svg} with each font family followed by the generic family of {@link PlotStyle#FONT_FAMILY}. */
+    static String withGenericFamily(String svg) {
+        return FONT_FAMILY.matcher(svg).replaceAll("font-family:$1, sans-serif;");
     }
 
     private static void writeCsvTo(Path file, Plot plot) throws IOException {

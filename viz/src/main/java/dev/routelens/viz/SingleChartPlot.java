@@ -17,6 +17,6 @@ interface SingleChartPlot extends Plot {
 
     @Override
     default void paint(Graphics2D g) {
-        build().paint(g, width(), height());
+        ChartText.paint(build(), g, width(), height());
     }
 }
