@@ -317,7 +317,7 @@ public final class Figure1Plot implements Plot {
         }
     }
 
-    /** One row of marker + label entries, centred; wraps onto a second row when too wide. */
+    /** One row of marker + "label (count)" entries, centred; wraps onto a second row when too wide. */
     private void paintLegend(Graphics2D g, int top) {
         g.setFont(PlotStyle.LEGEND);
         FontMetrics fm = g.getFontMetrics();
@@ -326,8 +326,12 @@ public final class Figure1Plot implements Plot {
         List<List<Integer>> rows = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
         int rowWidth = 0;
+        List<String> names = new ArrayList<>();
+        for (ClassStyle style : styles) {
+            names.add(style.label() + " (" + Arrays.stream(labels).filter(style.label()::equals).count() + ")");
+        }
         for (int s = 0; s < styles.size(); s++) {
-            int entry = marker + 8 + fm.stringWidth(styles.get(s).label());
+            int entry = marker + 8 + fm.stringWidth(names.get(s));
             if (!current.isEmpty() && rowWidth + gap + entry > width() - 40) {
                 rows.add(current);
                 current = new ArrayList<>();
@@ -342,7 +346,7 @@ public final class Figure1Plot implements Plot {
         for (List<Integer> row : rows) {
             int total = 0;
             for (int s : row) {
-                total += (total == 0 ? 0 : gap) + marker + 8 + fm.stringWidth(styles.get(s).label());
+                total += (total == 0 ? 0 : gap) + marker + 8 + fm.stringWidth(names.get(s));
             }
             int x = (width() - total) / 2;
             for (int s : row) {
@@ -350,8 +354,8 @@ public final class Figure1Plot implements Plot {
                 g.setColor(style.color());
                 style.marker().paint(g, x + marker / 2.0, y - fm.getAscent() / 2.0 + 2, marker);
                 g.setColor(Color.BLACK);
-                g.drawString(style.label(), x + marker + 8, y);
-                x += marker + 8 + fm.stringWidth(style.label()) + gap;
+                g.drawString(names.get(s), x + marker + 8, y);
+                x += marker + 8 + fm.stringWidth(names.get(s)) + gap;
             }
             y += lineHeight;
         }

@@ -141,17 +141,9 @@ public final class Heatmap implements SingleChartPlot {
             lo = 0.0;
             hi = 1.0;
         }
-        if (diverging) {
-            double reach = Math.max(Math.abs(lo), Math.abs(hi));
-            lo = -reach;
-            hi = reach;
-        }
-        if (lo == hi) {
-            lo -= 0.5;
-            hi += 0.5;
-        }
+        double[] range = colourRange(lo, hi, diverging);
         return new Heatmap(title, rowAxis, List.copyOf(rowLabels), columnAxis, List.copyOf(columnLabels), copy,
-                diverging, lo, hi, false, "0.##", true, false, false);
+                diverging, range[0], range[1], false, "0.##", true, false, false);
     }
 
     /** The same plot with a fixed colour range, e.g. shared by the per-class panels. */
@@ -171,9 +163,14 @@ public final class Heatmap implements SingleChartPlot {
         if (rowLabels.size() != columnLabels.size()) {
             throw new IllegalArgumentException("heat map '" + title + "': only a square matrix has a diagonal to mask");
         }
-        double[] range = dataRange(values, true);
-        double lo = range[0];
-        double hi = range[1];
+        double[] data = dataRange(values, true);
+        double[] range = colourRange(data[0], data[1], diverging);
+        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, range[0], range[1],
+                showValues, valuePattern, legend, compact, true);
+    }
+
+    /** The colour range for data in [lo, hi]: symmetric about 0 when diverging, widened by 1 when a single value. */
+    private static double[] colourRange(double lo, double hi, boolean diverging) {
         if (diverging) {
             double reach = Math.max(Math.abs(lo), Math.abs(hi));
             lo = -reach;
@@ -183,8 +180,7 @@ public final class Heatmap implements SingleChartPlot {
             lo -= 0.5;
             hi += 0.5;
         }
-        return new Heatmap(title, rowAxis, rowLabels, columnAxis, columnLabels, values, diverging, lo, hi, showValues,
-                valuePattern, legend, compact, true);
+        return new double[] {lo, hi};
     }
 
     /** {min, max} over the non-NaN cells (off the diagonal when {@code skipDiagonal}); {0, 1} when there are none. */

@@ -121,8 +121,12 @@ class ReviewerFiguresTest {
         assertTrue(sub.find(), "the subscript T is its own text element");
         assertTrue(Double.parseDouble(sub.group(1)) < 24, "subscript smaller than the title");
         assertTrue(svg.contains(">model tiny-moe; seed 42; perplexity 30</text>"), "caption as text");
-        for (String text : List.of("t-SNE 1", "t-SNE 2", "t-SNE 3", "mathematics", "proteins")) {
+        for (String text : List.of("t-SNE 1", "t-SNE 2", "t-SNE 3")) {
             assertTrue(svg.contains(">" + text + "</text>"), text + " as text");
+        }
+        for (String label : List.of("mathematics", "proteins")) { // legend entries carry each class's count
+            long count = java.util.Arrays.stream((String[]) sample[1]).filter(label::equals).count();
+            assertTrue(count > 0 && svg.contains(">" + label + " (" + count + ")</text>"), label + " (" + count + ") as text: " + svg.substring(Math.max(0, svg.indexOf(label) - 10), svg.indexOf(label) + 100));
         }
         assertFalse(svg.contains("screen x"), "no screen axes on the oblique view");
         // The caption adds one line; without it the figure keeps its size.
