@@ -8,7 +8,7 @@
 # Deterministic: a rerun on the same inputs gives bit-identical files (single-threaded, fixed seed).
 # Usage: scripts/build-nano-tokenizer.sh [OUT_DIR]   (default model/nano; needs apt rights if Debian's
 #        sentencepiece or rdkit-data is missing). model/nano's weights were trained on the tokenizer there:
-#        write a new vocabulary elsewhere (e.g. model/nano-v2-tokenizer) until the model is retrained.
+#        a new vocabulary goes elsewhere (OUT_DIR) until a model is retrained on it (build-nano.sh --train).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 corpus="${ROUTELENS_CORPUS:-$repo/../shared/corpus}"

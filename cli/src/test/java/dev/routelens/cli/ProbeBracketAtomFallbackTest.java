@@ -14,24 +14,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * probe lists the parts of a bracket atom that went through the fallback (issue 20) as tokens of their own. The
- * model is nano's weights under model/nano-v2-tokenizer: the same 4096 ids, so it runs, though the weights were
- * trained on the old vocabulary (only the tokens are checked, not what the model makes of them).
+ * probe lists the parts of a bracket atom that went through the fallback (issue 20) as tokens of their own, on the
+ * embedded SciDFM-nano, which opts in; a model whose routelens_tokenizer.json does not opt in refuses the atom by name.
  */
 class ProbeBracketAtomFallbackTest {
 
     @Test
     void theSplitPiecesAreTokensInProbesJson(@TempDir Path dir) throws IOException {
         Path home = Path.of(System.getProperty("routelens.home")).toAbsolutePath().normalize();
-        Path model = Files.createDirectory(dir.resolve("nano-v2"));
-        for (String file : List.of("config.json", "model.safetensors")) {
-            Files.copy(home.resolve("model/nano").resolve(file), model.resolve(file));
+        Path strictModel = Files.createDirectory(dir.resolve("strict"));
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.model")) {
+            Files.copy(home.resolve("model/nano").resolve(file), strictModel.resolve(file));
         }
-        for (String file : List.of("tokenizer.model", "routelens_tokenizer.json")) {
-            Files.copy(home.resolve("model/nano-v2-tokenizer").resolve(file), model.resolve(file));
-        }
+        String json = Files.readString(home.resolve("model/nano/routelens_tokenizer.json"));
+        assertTrue(json.contains("\"bracket_atom_fallback\": true"), "the embedded nano opts in: " + json);
+        Files.writeString(strictModel.resolve("routelens_tokenizer.json"),
+                json.replace("\"bracket_atom_fallback\": true", "\"bracket_atom_fallback\": false"));
         Path out = dir.resolve("p.json");
-        CliRun run = CliRun.of("probe", "--model", model.toString(), "--kind", "smiles", "--text", "C[13CH2-]O",
+        CliRun run = CliRun.of("probe", "--kind", "smiles", "--text", "C[13CH2-]O",
                 "--out", out.toString());
         assertEquals(0, run.exit(), run.err());
         List<String> tokens = new ArrayList<>();
@@ -39,7 +39,7 @@ class ProbeBracketAtomFallbackTest {
         assertEquals(List.of("<s>", "[START_I_SMILES]", "⟨C⟩", "⟨^13⟩", "⟨[C]⟩", "⟨H2⟩", "⟨-1⟩", "⟨O⟩",
                 "[END_I_SMILES]"), tokens);
 
-        CliRun strict = CliRun.of("probe", "--kind", "smiles", "--text", "C[13CH2-]O", "--out", out.toString());
+        CliRun strict = CliRun.of("probe", "--model", strictModel.toString(), "--kind", "smiles", "--text", "C[13CH2-]O", "--out", out.toString());
         assertEquals(1, strict.exit());
         assertTrue(strict.err().contains("'[13CH2-]'") && strict.err().contains("bracket_atom_fallback"), strict.err());
     }

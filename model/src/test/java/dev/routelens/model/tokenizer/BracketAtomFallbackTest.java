@@ -140,27 +140,8 @@ class BracketAtomFallbackTest {
     }
 
     @Test
-    void theCurrentNanoDoesNotOptInAndRefusesCh() throws IOException {
-        try (Tokenizer nano = Tokenizer.load(TestPaths.nano())) {
-            assertFalse(nano.scienceVocabulary().bracketAtomFallback());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> nano.encode("C[CH]C", InputKind.SMILES));
-            assertTrue(e.getMessage().contains("'[CH]'") && e.getMessage().contains("bracket_atom_fallback"),
-                    e.getMessage());
-        }
-    }
-
-    /** model/nano-v2-tokenizer: the vocabulary built from the Debian inventory, for the next nano training. */
-    static Path v2() {
-        Path dir = Path.of("nano-v2-tokenizer");
-        assertTrue(Files.isRegularFile(dir.resolve("tokenizer.model")),
-                "model/nano-v2-tokenizer is missing; run scripts/build-nano-tokenizer.sh model/nano-v2-tokenizer");
-        return dir;
-    }
-
-    @Test
-    void theV2TokenizerOptsInKeeps4096IdsAndHasEveryElementPart() throws IOException {
-        try (SentencePieceTokenizer v2 = SentencePieceTokenizer.load(v2())) {
+    void theNanoOptsInKeeps4096IdsAndHasEveryElementPart() throws IOException {
+        try (SentencePieceTokenizer v2 = SentencePieceTokenizer.load(TestPaths.nano())) {
             assertTrue(v2.scienceVocabulary().bracketAtomFallback());
             assertEquals(4096, v2.vocabSize());
             List<String> tokens = new ArrayList<>();
@@ -185,7 +166,7 @@ class BracketAtomFallbackTest {
     }
 
     @Test
-    void everyCorpusBracketAtomEncodesWithBothNanoVocabularies() throws IOException {
+    void everyCorpusBracketAtomEncodesWithTheNano() throws IOException {
         List<String> rows = Files.readAllLines(TestPaths.corpusFile("molecules.tsv"));
         TreeSet<String> brackets = new TreeSet<>();
         for (String row : rows.subList(1, rows.size())) {
@@ -196,7 +177,7 @@ class BracketAtomFallbackTest {
             }
         }
         assertTrue(brackets.size() > 50, "only " + brackets.size() + " bracket atoms in the corpus");
-        for (Path dir : List.of(TestPaths.nano(), v2())) {
+        for (Path dir : List.of(TestPaths.nano())) {
             try (Tokenizer tokenizer = Tokenizer.load(dir)) {
                 List<String> refused = new ArrayList<>();
                 for (String atom : brackets) {

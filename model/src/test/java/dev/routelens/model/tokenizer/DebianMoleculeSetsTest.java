@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 20's goal as a test: model/nano-v2-tokenizer refuses none of the molecules CDK parses in the Debian
+ * Issue 20's goal as a test: model/nano's tokenizer refuses none of the molecules CDK parses in the Debian
  * sets of scripts/debian-smiles-sets.tsv. Skipped with the reason when a set is not installed, except under CI
  * ({@code CI=true}), where it fails; .ci/run installs the packages.
  */
@@ -43,7 +43,7 @@ class DebianMoleculeSetsTest {
         List<VocabularyAudit.Molecule> parsable = VocabularyAudit.cdkParsable(read);
         assertTrue(parsable.size() > 16_000, "only " + parsable.size() + " of " + read.size() + " molecules parse");
         Map<String, String> refused = new TreeMap<>();
-        try (Tokenizer v2 = Tokenizer.load(BracketAtomFallbackTest.v2())) {
+        try (Tokenizer v2 = Tokenizer.load(TestPaths.nano())) {
             for (VocabularyAudit.Molecule m : parsable) {
                 try {
                     v2.encode(m.smiles(), InputKind.SMILES);

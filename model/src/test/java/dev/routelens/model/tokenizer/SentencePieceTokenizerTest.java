@@ -153,8 +153,9 @@ class SentencePieceTokenizerTest {
     @Test
     void smilesWithAnAtomTheVocabularyLacksIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> nano.encode("CC[Xe]C", InputKind.SMILES));
-        assertTrue(e.getMessage().contains("'[Xe]'") && e.getMessage().contains("'CC[Xe]C'"), e.getMessage());
+                () -> nano.encode("CC[199Hg]C", InputKind.SMILES)); // no piece, and no ^199 part for the fallback
+        assertTrue(e.getMessage().contains("'[199Hg]'") && e.getMessage().contains("'CC[199Hg]C'")
+                && e.getMessage().contains("part '^199'"), e.getMessage());
         assertTrue(e.getMessage().contains("tokenizer.model"), e.getMessage());
         IllegalArgumentException grammar = assertThrows(IllegalArgumentException.class,
                 () -> nano.encode("CC O", InputKind.SMILES));

@@ -26,8 +26,8 @@ import org.openscience.cdk.smiles.SmilesParser;
  * encodes them with each tokenizer folder given; then checks that every letter of the protein sequences in
  * emboss-test's FASTA files and {@code proteins.fasta} has a piece. Prints counts; changes nothing.
  *
- * <p>Run with {@code scripts/audit-nano-vocab.sh} (model/nano, model/nano with the fallback switched on, and
- * model/nano-v2-tokenizer). Exit status 1 when the last tokenizer refuses a CDK-parsable molecule or a letter.
+ * <p>Run with {@code scripts/audit-nano-vocab.sh} (the first nano vocabulary from git history, a held-out
+ * vocabulary, and model/nano's). Exit status 1 when the last tokenizer refuses a CDK-parsable molecule or a letter.
  */
 public final class VocabularyAudit {
     private static final Pattern REFUSED_ATOM = Pattern.compile("atom token '([^']*)'");
