@@ -112,7 +112,7 @@ public final class Figure1Result implements StudyResult {
         metrics.putAll(caveats().json());
         AtomicFiles.write(saved.add(out.resolve("metrics.json")), w -> Json.MAPPER.writeValue(w, metrics));
         try (var s = timer.stage("plots")) {
-            Figure1Plots.write(out, choices, embedding, "model " + run.fields().get("model") + "; seed " + settings.seed()
+            Figure1Plots.write(out, choices, embedding, "model " + captionModel(run.fields().get("model")) + "; seed " + settings.seed()
                     + caveats().perplexity().map(p -> "; perplexity " + new java.text.DecimalFormat("0.##",
                     java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(p)).orElse(""), saved);
         }
@@ -199,5 +199,23 @@ public final class Figure1Result implements StudyResult {
         return String.format("Figure1Result[%d documents, %d classes, silhouette E_T %.3f, kNN %.3f; save(dir) writes"
                 + " the figure1 folder]", choices.size(), choices.classCounts().size(), quality.silhouetteHighEuclidean(),
                 quality.knnAccuracyHigh());
+    }
+
+    /**
+     * The model as the caption names it: a folder under the working directory relative to it ({@code model/nano}),
+     * so a figure made in a checkout does not print the machine's paths; anything else as run.json records it.
+     */
+    static String captionModel(Object model) {
+        String text = String.valueOf(model);
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(text);
+            java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+            if (path.isAbsolute() && path.startsWith(here) && !path.equals(here)) {
+                return here.relativize(path).toString();
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path (a description such as "random init of ..."): as recorded
+        }
+        return text;
     }
 }
