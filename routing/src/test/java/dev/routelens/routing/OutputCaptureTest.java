@@ -70,10 +70,10 @@ class OutputCaptureTest {
                 CapturedTensor topk = cache.get(d, SparseMoe.topk(layer)); // [T, k]
                 CapturedTensor weights = cache.get(d, SparseMoe.topkWeights(layer)); // [T, k]
                 for (int j = 0; j < experts; j++) {
-                    CapturedTensor out = cache.get(d, SparseMoe.expertOut(layer, j)); // [n_j, H]
-                    if (out == null) {
-                        continue;
+                    if (!cache.names(d).contains(SparseMoe.expertOut(layer, j))) {
+                        continue; // no token of this document chose expert j here
                     }
+                    CapturedTensor out = cache.get(d, SparseMoe.expertOut(layer, j)); // [n_j, H]
                     for (int r = 0; r < out.rows(); r++) {
                         int t = out.positions()[r];
                         double norm = 0;
