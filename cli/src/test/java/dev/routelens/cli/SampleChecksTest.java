@@ -83,8 +83,8 @@ class SampleChecksTest {
                 p1,physics,text,Photons in a lattice.
                 p2,physics,text,Plasma waves.
                 p3,physics,text,Spin chains.
-                u1,molecules,smiles,C[U]C
-                u2,molecules,smiles,[U]
+                u1,molecules,smiles,C[199Hg]C
+                u2,molecules,smiles,[199Hg]
                 """);
         Path out = dir.resolve("o");
         String line = TinyModels.refusal(figure1(file, out));
@@ -92,8 +92,10 @@ class SampleChecksTest {
                 && line.endsWith("(see " + out.resolve("errors.csv") + ")"), line);
         List<String> rows = Files.readAllLines(out.resolve("errors.csv"));
         assertEquals(3, rows.size(), String.join("\n", rows));
-        assertTrue(rows.get(1).startsWith(file + ",5,u1,tokenizer: SMILES ") && rows.get(1).contains("'[U]'"), rows.get(1));
-        assertTrue(rows.get(2).startsWith(file + ",6,u2,tokenizer: "), rows.get(2));
+        // the reason holds a comma ("..., and its bracket_atom_fallback part '^199' ..."), so the CSV quotes it
+        assertTrue(rows.get(1).startsWith(file + ",5,u1,\"tokenizer: SMILES ") && rows.get(1).contains("'[199Hg]'")
+                && rows.get(1).contains("part '^199'"), rows.get(1));
+        assertTrue(rows.get(2).startsWith(file + ",6,u2,\"tokenizer: "), rows.get(2));
     }
 
     @Test
